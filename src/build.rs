@@ -1,0 +1,199 @@
+//! The build driver: load the project, check it, then for every edition x layout
+//! resolve, typeset, export and write, in parallel. A failing job never stops the
+//! others; each returns a report that is printed in one piece.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::check::check;
+use crate::error::{Error, Location, Problem};
+use crate::export::{ExportError, ExportSettings, export};
+use crate::layout::Format;
+use crate::project::Project;
+use crate::resolve::resolve;
+use crate::typeset::Typesetter;
+use crate::write::write_atomic;
+
+/// What to build, parsed once from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The project folder.
+    pub project: PathBuf,
+    /// Where outputs go; `<project>/output` when not given.
+    pub out: Option<PathBuf>,
+    /// Editions to build; all when empty.
+    pub langs: Vec<String>,
+    /// Layouts to build; all when empty.
+    pub layouts: Vec<String>,
+}
+
+/// A project loaded, checked and ready to build, with its shared typesetter.
+pub struct Session {
+    /// The project.
+    pub project: Project,
+    /// Fonts and the standard library, shared by all jobs.
+    pub typesetter: Typesetter,
+    /// Warnings from checking the project.
+    pub warnings: Vec<Problem>,
+}
+
+impl Session {
+    /// Loads and checks a project. Invalid input is an error listing every problem.
+    pub fn open(project_dir: &Path) -> Result<Session, Error> {
+        let project = Project::load(project_dir)?;
+        let typesetter = Typesetter::new(&project.fonts_dir())?;
+        let (errors, warnings) = check(&project, &typesetter);
+        errors.into_result(Session { project, typesetter, warnings })
+    }
+}
+
+/// One edition in one layout.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct JobId {
+    /// Edition (language code).
+    pub edition: String,
+    /// Layout name.
+    pub layout: String,
+}
+
+/// What became of one job.
+#[derive(Debug)]
+pub struct JobReport {
+    /// Which job.
+    pub id: JobId,
+    /// Files written, with their sizes in bytes.
+    pub outputs: Vec<(PathBuf, u64)>,
+    /// Warnings: fallbacks to the base text, Typst warnings.
+    pub warnings: Vec<String>,
+    /// Why the job failed, if it did.
+    pub error: Option<Error>,
+}
+
+/// What became of a whole build.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Warnings about the project as a whole.
+    pub warnings: Vec<Problem>,
+    /// One report per job, in edition, layout order.
+    pub jobs: Vec<JobReport>,
+}
+
+impl BuildReport {
+    /// How many jobs failed.
+    pub fn failed(&self) -> usize {
+        self.jobs.iter().filter(|j| j.error.is_some()).count()
+    }
+}
+
+/// Builds the selected editions in the selected layouts.
+///
+/// Returns `Err` for invalid input or options (nothing built); job failures are in
+/// the report. `on_job` sees every job's report as soon as it finishes.
+pub fn build(
+    options: &BuildOptions,
+    on_job: &(dyn Fn(&JobReport) + Sync),
+) -> Result<BuildReport, Error> {
+    let session = Session::open(&options.project)?;
+    let jobs = plan(&session.project, options)?;
+    let out = options.out.clone().unwrap_or_else(|| options.project.join("output"));
+    let mut reports: Vec<JobReport> = jobs
+        .into_par_iter()
+        .map(|id| {
+            let report = run_job(&session, id, &out);
+            on_job(&report);
+            report
+        })
+        .collect();
+    reports.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(BuildReport { warnings: session.warnings, jobs: reports })
+}
+
+/// The jobs selected by the options; an unknown name is an error listing the known ones.
+pub fn plan(project: &Project, options: &BuildOptions) -> Result<Vec<JobId>, Error> {
+    let mut problems = Vec::new();
+    let editions = select("--lang", "edition", &options.langs, project.editions.keys(), &mut problems);
+    let layouts = select("--layout", "layout", &options.layouts, project.layouts.keys(), &mut problems);
+    if !problems.is_empty() {
+        return Err(Error::Invalid(problems));
+    }
+    let mut jobs = Vec::new();
+    for edition in &editions {
+        for layout in &layouts {
+            jobs.push(JobId { edition: edition.clone(), layout: layout.clone() });
+        }
+    }
+    Ok(jobs)
+}
+
+fn select<'a>(
+    flag: &str,
+    what: &str,
+    wanted: &[String],
+    known: impl Iterator<Item = &'a String> + Clone,
+    problems: &mut Vec<Problem>,
+) -> Vec<String> {
+    if wanted.is_empty() {
+        return known.cloned().collect();
+    }
+    for name in wanted {
+        if !known.clone().any(|k| k == name) {
+            let list: Vec<&str> = known.clone().map(String::as_str).collect();
+            problems.push(Problem::new(
+                Location::file("command line").key(flag),
+                format!("unknown {what} `{name}`; available: {}", list.join(", ")),
+            ));
+        }
+    }
+    wanted.to_vec()
+}
+
+/// The path of one output: `<out>/<edition>/<layout>.<ext>`. Both names were checked
+/// to be portable file names when the project was loaded.
+pub fn output_path(out: &Path, id: &JobId, format: Format) -> PathBuf {
+    out.join(&id.edition).join(format!("{}.{}", id.layout, format.extension()))
+}
+
+fn run_job(session: &Session, id: JobId, out: &Path) -> JobReport {
+    let mut report = JobReport { id, outputs: Vec::new(), warnings: Vec::new(), error: None };
+    if let Err(error) = produce(session, out, &mut report) {
+        report.error = Some(error);
+    }
+    report
+}
+
+/// Resolve, typeset, export and write one job.
+fn produce(session: &Session, out: &Path, report: &mut JobReport) -> Result<(), Error> {
+    let project = &session.project;
+    let id = report.id.clone();
+    let layout = &project.layouts[&id.layout].layout;
+    let (document, warnings) = resolve(project, &id.edition, layout);
+    report.warnings.extend(warnings.iter().map(|w| format!("warning: {w}")));
+    let json = serde_json::to_vec(&document)
+        .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
+    let job = session.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;
+    let (paged, warnings) = job.compile()?;
+    report.warnings.extend(warnings);
+    let pages = paged.pages().len();
+    if pages != 1 {
+        return Err(Error::Export(format!(
+            "edition `{}` in layout `{}` takes {pages} pages; it must fit on one",
+            id.edition, id.layout
+        )));
+    }
+    let settings = ExportSettings {
+        ident: format!("flyerpress/{}/{}", id.edition, id.layout),
+        date: document.meta.date,
+        pdf: &layout.pdf,
+    };
+    for &format in &layout.outputs {
+        let bytes = export(&paged, format, &settings).map_err(|e| match e {
+            ExportError::Diagnostics(d) => Error::Typeset(job.render(&d)),
+            ExportError::Other(message) => Error::Export(message),
+        })?;
+        let path = output_path(out, &id, format);
+        write_atomic(&path, &bytes)?;
+        report.outputs.push((path, bytes.len() as u64));
+    }
+    Ok(())
+}

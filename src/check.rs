@@ -1,0 +1,268 @@
+//! Project-wide checks that the facts, layouts and translations fit together: every
+//! reference resolves and the base edition has every string the facts need.
+
+use std::collections::BTreeSet;
+
+use crate::content::{ColumnKind, Facts};
+use crate::error::{Location, Problem, Problems};
+use crate::markup;
+use crate::project::Project;
+use crate::typeset::Typesetter;
+
+/// The translation keys the facts need, in a stable order.
+pub fn text_keys(facts: &Facts) -> Vec<String> {
+    let mut keys = vec!["title".to_owned(), "version".to_owned()];
+    for (id, status) in &facts.statuses {
+        if status.legend {
+            keys.push(format!("legend.{id}"));
+        }
+    }
+    for column in &facts.columns {
+        keys.push(format!("columns.{}", column.id));
+        if column.note {
+            keys.push(format!("columns.{}_note", column.id));
+        }
+    }
+    for (id, system) in &facts.systems {
+        if system.name.is_none() {
+            keys.push(format!("systems.{id}"));
+        }
+    }
+    let mut networks = BTreeSet::new();
+    let mut locations = BTreeSet::new();
+    for (section, rows) in &facts.sections {
+        keys.push(format!("sections.{section}"));
+        for (id, row) in rows {
+            if row.note {
+                keys.push(format!("notes.{id}"));
+            }
+            networks.insert(row.network.as_str());
+            locations.insert(row.location.as_str());
+        }
+    }
+    keys.extend(networks.iter().map(|n| format!("networks.{n}")));
+    keys.extend(locations.iter().map(|l| format!("locations.{l}")));
+    keys.extend(facts.footnotes.iter().map(|f| format!("footnotes.{f}")));
+    keys.extend(facts.footer_links.iter().map(|l| format!("links.{l}")));
+    keys
+}
+
+/// Checks the whole project; returns the problems that stop a build and the warnings.
+pub fn check(project: &Project, typesetter: &Typesetter) -> (Problems, Vec<Problem>) {
+    let mut errors = Problems::default();
+    let mut warnings = Vec::new();
+    check_config(project, &mut errors);
+    check_facts(project, &mut errors);
+    check_layouts(project, typesetter, &mut errors);
+    check_strings(project, &mut errors, &mut warnings);
+    (errors, warnings)
+}
+
+fn check_config(project: &Project, errors: &mut Problems) {
+    let config = &project.config;
+    if !project.editions.contains_key(&config.base) {
+        errors.push(
+            project.config_file.locate("base"),
+            format!(
+                "base language `{}` has no file content/{}.yaml; editions found: {}",
+                config.base,
+                config.base,
+                names(project.editions.keys())
+            ),
+        );
+    }
+    for lang in config.editions.keys() {
+        if !project.editions.contains_key(lang) {
+            errors.push(
+                project.config_file.locate(&format!("editions.{lang}")),
+                format!("edition `{lang}` is configured but has no file content/{lang}.yaml"),
+            );
+        }
+    }
+    for lang in project.editions.keys() {
+        if !config.editions.contains_key(lang) {
+            errors.push(
+                project.config_file.locate("editions"),
+                format!("edition `{lang}` (content/{lang}.yaml) has no entry under `editions`"),
+            );
+        }
+    }
+}
+
+fn check_facts(project: &Project, errors: &mut Problems) {
+    let facts = &project.facts;
+    let file = &project.facts_file;
+    let mut seen_rows = BTreeSet::new();
+    for (index, column) in facts.columns.iter().enumerate() {
+        if let Some(link) = &column.link
+            && !facts.links.contains_key(link)
+        {
+            let key = format!("columns.{index}.link");
+            let expected = names(facts.links.keys());
+            errors.push(file.locate(&key), unknown("link", link, &expected));
+        }
+    }
+    for link in &facts.footer_links {
+        if !facts.links.contains_key(link) {
+            let expected = names(facts.links.keys());
+            errors.push(file.locate("footer_links"), unknown("link", link, &expected));
+        }
+    }
+    if !facts.links.contains_key("site") {
+        errors.push(file.locate("links"), "missing link `site`, the publisher's address");
+    }
+    let status_columns: Vec<&str> = facts
+        .columns
+        .iter()
+        .filter(|c| c.kind == ColumnKind::Status)
+        .map(|c| c.id.as_str())
+        .collect();
+    for (section, rows) in &facts.sections {
+        for (id, row) in rows {
+            let at = |field: &str| file.locate(&format!("sections.{section}.{id}.{field}"));
+            if !seen_rows.insert(id.as_str()) {
+                errors.push(at(""), format!("row id `{id}` is used twice; row ids must be unique"));
+            }
+            if row.systems.is_empty() {
+                errors.push(at("systems"), "a row must name at least one system");
+            }
+            for system in &row.systems {
+                if !facts.systems.contains_key(system) {
+                    let expected = names(facts.systems.keys());
+                    errors.push(at("systems"), unknown("system", system, &expected));
+                }
+            }
+            if row.note && !row.apps.is_empty() {
+                errors.push(at("note"), "a row has either `apps` or `note`, not both");
+            }
+            for column in &status_columns {
+                match row.status.get(*column) {
+                    None => errors.push(
+                        at("status"),
+                        format!("missing the status of column `{column}`"),
+                    ),
+                    Some(status) if !facts.statuses.contains_key(status) => {
+                        let expected = names(facts.statuses.keys());
+                        errors.push(
+                            at(&format!("status.{column}")),
+                            unknown("status", status, &expected),
+                        );
+                    }
+                    Some(_) => {}
+                }
+            }
+            for column in row.status.keys() {
+                if !status_columns.contains(&column.as_str()) {
+                    let expected = status_columns.join("`, `");
+                    errors.push(
+                        at(&format!("status.{column}")),
+                        format!("`{column}` is not a status column; expected one of `{expected}`"),
+                    );
+                }
+            }
+            for (column, markers) in &row.markers {
+                if !facts.columns.iter().any(|c| c.id == *column) {
+                    let expected = names(facts.columns.iter().map(|c| &c.id));
+                    errors.push(at(&format!("markers.{column}")), unknown("column", column, &expected));
+                }
+                for marker in markers {
+                    if !facts.footnotes.contains(marker) {
+                        errors.push(
+                            at(&format!("markers.{column}")),
+                            format!(
+                                "marker `{marker}` has no footnote; add it to `footnotes` (found: {})",
+                                names(facts.footnotes.iter())
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn check_layouts(project: &Project, typesetter: &Typesetter, errors: &mut Problems) {
+    for (name, file) in &project.layouts {
+        let layout = &file.layout;
+        for status in project.facts.statuses.keys() {
+            if !layout.colors.status.contains_key(status) {
+                errors.push(
+                    file.file.locate("colors.status"),
+                    format!("layout `{name}` has no colour for status `{status}`"),
+                );
+            }
+        }
+        for family in &layout.fonts.body {
+            if !typesetter.has_family(family) {
+                errors.push(
+                    file.file.locate("fonts.body"),
+                    format!(
+                        "font family `{family}` is not among the bundled fonts in {}",
+                        project.fonts_dir().display()
+                    ),
+                );
+            }
+        }
+        if layout.fonts.body.is_empty() {
+            errors.push(file.file.locate("fonts.body"), "name at least one font family");
+        }
+        if layout.outputs.is_empty() {
+            errors.push(file.file.locate("outputs"), "name at least one output format");
+        }
+        let sizes = &layout.sizes;
+        for (key, size) in [("body_min", sizes.body_min), ("body_max", sizes.body_max)] {
+            if !(1.0..=200.0).contains(&size) {
+                errors.push(
+                    file.file.locate(&format!("sizes.{key}")),
+                    format!("type size {size} pt is out of range; expected 1 to 200"),
+                );
+            }
+        }
+        if sizes.body_min > sizes.body_max {
+            errors.push(file.file.locate("sizes.body_min"), "body_min is larger than body_max");
+        }
+        for (key, scale) in [("title_scale", sizes.title_scale), ("small_scale", sizes.small_scale)]
+        {
+            if !(0.1..=10.0).contains(&scale) {
+                errors.push(
+                    file.file.locate(&format!("sizes.{key}")),
+                    format!("scale {scale} is out of range; expected 0.1 to 10"),
+                );
+            }
+        }
+    }
+}
+
+fn check_strings(project: &Project, errors: &mut Problems, warnings: &mut Vec<Problem>) {
+    let keys = text_keys(&project.facts);
+    let base = &project.config.base;
+    for (lang, edition) in &project.editions {
+        for key in &keys {
+            if edition.strings.get(key).is_none() && lang == base {
+                errors.push(
+                    Location::file(&edition.file.path).key(key),
+                    format!("missing string `{key}` in the base language `{base}`"),
+                );
+            }
+        }
+        for (key, text) in &edition.strings.0 {
+            if !keys.contains(key) {
+                warnings.push(Problem::new(
+                    edition.file.locate(key),
+                    format!("string `{key}` is not used by the facts"),
+                ));
+            } else if let Err(e) = markup::parse(text) {
+                errors.push(edition.file.locate(key), e.to_string());
+            }
+        }
+    }
+}
+
+fn unknown(what: &str, name: &str, expected: &str) -> String {
+    format!("unknown {what} `{name}`; expected one of {expected}")
+}
+
+fn names<'a>(items: impl Iterator<Item = &'a String>) -> String {
+    let list: Vec<String> = items.map(|s| format!("`{s}`")).collect();
+    if list.is_empty() { "(none)".to_owned() } else { list.join(", ") }
+}

@@ -1,0 +1,152 @@
+//! Errors and the problems found in a project's input, with where they are.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where a problem was found: a file, and where known a line, column and key path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    /// The file, as given on the command line or found in the project.
+    pub file: PathBuf,
+    /// 1-based line, if known.
+    pub line: Option<usize>,
+    /// 1-based column, if known.
+    pub column: Option<usize>,
+    /// Dotted key path inside the file, e.g. `sections.chat.signal.status`.
+    pub key: Option<String>,
+}
+
+impl Location {
+    /// A location naming only a file.
+    pub fn file(file: impl Into<PathBuf>) -> Self {
+        Self { file: file.into(), line: None, column: None, key: None }
+    }
+
+    /// The same location with a key path.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// The same location with a line and column.
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        if let Some(key) = &self.key {
+            write!(f, " (key `{key}`)")?;
+        }
+        Ok(())
+    }
+}
+
+/// One thing wrong with the input.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Problem {
+    /// Where it is.
+    pub location: Location,
+    /// What is wrong and what was expected, lowercase, without the location.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at a location.
+    pub fn new(location: Location, message: impl Into<String>) -> Self {
+        Self { location, message: message.into() }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// Problems collected while checking input, so that all of them are reported at once.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<Problem>);
+
+impl Problems {
+    /// Records a problem.
+    pub fn push(&mut self, location: Location, message: impl Into<String>) {
+        self.0.push(Problem::new(location, message));
+    }
+
+    /// Records every problem of another collection.
+    pub fn extend(&mut self, other: Problems) {
+        self.0.extend(other.0);
+    }
+
+    /// Whether nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when nothing was found, otherwise the problems sorted by file and line.
+    pub fn into_result<T>(self, value: T) -> Result<T, Error> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            let mut problems = self.0;
+            problems.sort();
+            problems.dedup();
+            Err(Error::Invalid(problems))
+        }
+    }
+}
+
+/// Everything that can go wrong in flyerpress.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input is invalid; every problem found is listed.
+    #[error("{}", list(.0))]
+    Invalid(Vec<Problem>),
+    /// A file or directory could not be read or written.
+    #[error("failed to {action} {}: {source}", .path.display())]
+    Io {
+        /// What was being done, e.g. "read" or "write".
+        action: &'static str,
+        /// The path involved.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// Typst reported errors while typesetting; the text is rendered like the typst CLI does.
+    #[error("typesetting failed:\n{0}")]
+    Typeset(String),
+    /// An export step failed.
+    #[error("{0}")]
+    Export(String),
+}
+
+impl Error {
+    /// An I/O error on a path.
+    pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        Self::Io { action, path: path.to_path_buf(), source }
+    }
+
+    /// Whether the error is the user's input rather than a failure while building.
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Self::Invalid(_))
+    }
+}
+
+fn list(problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems.iter().map(|p| format!("error: {p}")).collect();
+    lines.join("\n")
+}
+
+/// Result type of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,23 @@
+//! flyerpress turns multilingual YAML content into print-ready leaflets and posters.
+//!
+//! The pipeline, one module a stage: [`project`] loads content and layouts, [`check`]
+//! validates that they fit together, [`resolve`] merges one edition and one layout
+//! into a document model, [`typeset`] lays it out with Typst, [`export`] writes PDF,
+//! SVG or PNG bytes, and [`write`] puts them in place atomically. [`build`] drives
+//! the stages for every edition x layout in parallel.
+
+pub mod build;
+pub mod check;
+pub mod content;
+pub mod error;
+pub mod export;
+pub mod layout;
+pub mod load;
+pub mod markup;
+pub mod project;
+pub mod resolve;
+pub mod typeset;
+pub mod write;
+
+pub use build::{BuildOptions, BuildReport, JobReport, Session, build};
+pub use error::{Error, Location, Problem};

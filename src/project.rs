@@ -1,0 +1,227 @@
+//! Loading a project: `content/` (settings, facts, one file of strings per edition),
+//! `layouts/` (definitions and templates) and the location of `fonts/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::content::{Config, Facts, Strings};
+use crate::error::{Error, Location, Problems};
+use crate::layout::Layout;
+use crate::load::{line_of_key, read_yaml};
+use crate::typeset::Templates;
+
+/// The file of project settings inside `content/`.
+pub const CONFIG_FILE: &str = "config.yaml";
+/// The file of facts inside `content/`.
+pub const FACTS_FILE: &str = "facts.yaml";
+
+/// A YAML file as read, kept to point problems at lines.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path as shown to the user.
+    pub path: PathBuf,
+    /// The file's text.
+    pub text: String,
+}
+
+impl SourceFile {
+    /// A location in this file at a key path, with the line where the key is.
+    pub fn locate(&self, key: &str) -> Location {
+        let location = Location::file(&self.path).key(key);
+        match line_of_key(&self.text, key) {
+            Some(line) => location.at(line, 1),
+            None => location,
+        }
+    }
+}
+
+/// One language edition's strings (`content/<lang>.yaml`).
+#[derive(Debug, Clone)]
+pub struct EditionFile {
+    /// The file.
+    pub file: SourceFile,
+    /// The strings, by dotted key.
+    pub strings: Strings,
+}
+
+/// A layout definition (`layouts/<name>.yaml`).
+#[derive(Debug, Clone)]
+pub struct LayoutFile {
+    /// The file.
+    pub file: SourceFile,
+    /// The definition.
+    pub layout: Layout,
+}
+
+/// Everything a build reads, loaded and parsed.
+pub struct Project {
+    /// The project folder.
+    pub root: PathBuf,
+    /// `content/config.yaml`.
+    pub config: Config,
+    /// The settings file as read.
+    pub config_file: SourceFile,
+    /// `content/facts.yaml`.
+    pub facts: Facts,
+    /// The facts file as read.
+    pub facts_file: SourceFile,
+    /// Editions by language code, from the files `content/<lang>.yaml`.
+    pub editions: BTreeMap<String, EditionFile>,
+    /// Layouts by name, from the files `layouts/<name>.yaml`.
+    pub layouts: BTreeMap<String, LayoutFile>,
+    /// The templates of `layouts/templates/`.
+    pub templates: Templates,
+}
+
+impl Project {
+    /// Loads a project folder, reporting every problem found in any of its files.
+    pub fn load(root: &Path) -> Result<Project, Error> {
+        let content = root.join("content");
+        let layouts_dir = root.join("layouts");
+        let mut problems = Problems::default();
+
+        let config = load_yaml::<Config>(&content.join(CONFIG_FILE), &mut problems);
+        let facts = load_yaml::<Facts>(&content.join(FACTS_FILE), &mut problems);
+
+        let mut editions = BTreeMap::new();
+        for (name, path) in yaml_files(&content, &mut problems) {
+            if name == "config" || name == "facts" {
+                continue;
+            }
+            if let Some((strings, file)) = load_yaml::<Strings>(&path, &mut problems) {
+                editions.insert(name, EditionFile { file, strings });
+            }
+        }
+        let mut layouts = BTreeMap::new();
+        for (name, path) in yaml_files(&layouts_dir, &mut problems) {
+            if let Some((layout, file)) = load_yaml::<Layout>(&path, &mut problems) {
+                layouts.insert(name, LayoutFile { file, layout });
+            }
+        }
+        let templates = Templates::load(&layouts_dir.join("templates"), root)?;
+        for (name, layout) in &layouts {
+            if templates.id(&layout.layout.template).is_none() {
+                problems.push(
+                    layout.file.locate("template"),
+                    format!(
+                        "layout `{name}` names template `{}`, which is not in {}",
+                        layout.layout.template,
+                        templates.dir().display()
+                    ),
+                );
+            }
+        }
+
+        let (Some((config, config_file)), Some((facts, facts_file))) = (config, facts) else {
+            return Err(problems.into_result(()).unwrap_err());
+        };
+        if editions.is_empty() {
+            problems.push(Location::file(&content), "no edition files (content/<lang>.yaml)");
+        }
+        if layouts.is_empty() {
+            problems.push(Location::file(&layouts_dir), "no layouts (layouts/<name>.yaml)");
+        }
+        let project = Project {
+            root: root.to_path_buf(),
+            config,
+            config_file,
+            facts,
+            facts_file,
+            editions,
+            layouts,
+            templates,
+        };
+        problems.into_result(project)
+    }
+
+    /// The folder of the bundled fonts.
+    pub fn fonts_dir(&self) -> PathBuf {
+        self.root.join("fonts")
+    }
+}
+
+fn load_yaml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    problems: &mut Problems,
+) -> Option<(T, SourceFile)> {
+    match read_yaml::<T>(path) {
+        Ok((value, text)) => Some((value, SourceFile { path: path.to_path_buf(), text })),
+        Err(problem) => {
+            problems.push(problem.location, problem.message);
+            None
+        }
+    }
+}
+
+/// The `*.yaml` files of a folder, by file stem, in sorted order. Names that could not
+/// be used safely as output file names are reported, not returned.
+fn yaml_files(dir: &Path, problems: &mut Problems) -> Vec<(String, PathBuf)> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push(Location::file(dir), format!("cannot read folder: {e}"));
+            return Vec::new();
+        }
+    };
+    let mut files = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if !is_yaml || !path.is_file() {
+            continue;
+        }
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        match check_name(&stem) {
+            Ok(()) => files.push((stem, path)),
+            Err(why) => problems.push(Location::file(&path), why),
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Checks that a name (edition code or layout name) is a portable, safe file name:
+/// ASCII letters, digits, `-` and `_`, starting with a letter or digit, at most 64
+/// characters, and not a name Windows reserves.
+pub fn check_name(name: &str) -> Result<(), String> {
+    const RESERVED: [&str; 4] = ["con", "prn", "aux", "nul"];
+    let shown = name.escape_default();
+    if name.is_empty() || name.len() > 64 {
+        return Err(format!("name `{shown}` must be 1 to 64 characters long"));
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        return Err(format!(
+            "name `{shown}` may only contain ASCII letters, digits, `-` and `_`"
+        ));
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(format!("name `{shown}` must start with a letter or digit"));
+    }
+    let lower = name.to_ascii_lowercase();
+    let device = lower.len() == 4
+        && (lower.starts_with("com") || lower.starts_with("lpt"))
+        && lower.ends_with(|c: char| c.is_ascii_digit());
+    if RESERVED.contains(&lower.as_str()) || device {
+        return Err(format!("name `{shown}` is reserved on Windows"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_name;
+
+    #[test]
+    fn portable_names_pass() {
+        for name in ["da", "pt-BR", "a4-screen", "zh_Hans", "poster2"] {
+            assert_eq!(check_name(name), Ok(()), "{name}");
+        }
+    }
+
+    #[test]
+    fn hostile_names_are_refused() {
+        for name in ["..", "a/b", "a\\b", "", "-x", "con", "LPT1", "a\u{7}b", "ä", "x.y"] {
+            assert!(check_name(name).is_err(), "{name:?} passed");
+        }
+    }
+}

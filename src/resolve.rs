@@ -1,0 +1,403 @@
+//! Resolving one job: the facts, one edition's strings and one layout merged into the
+//! document model that the template typesets. The model is plain data, serialized to
+//! JSON for Typst; no string in it is ever evaluated as Typst code.
+
+use serde::Serialize;
+
+use crate::content::{Column, ColumnKind, Date, Review, Row};
+use crate::error::{Location, Problem};
+use crate::layout::{Colors, Fonts, Layout, Sizes};
+use crate::markup::{self, Rich};
+use crate::project::{EditionFile, Project};
+
+/// Everything the template needs to typeset one edition in one layout.
+#[derive(Debug, Clone, Serialize)]
+pub struct Document {
+    /// Language and writing direction.
+    pub lang: Lang,
+    /// PDF metadata.
+    pub meta: Meta,
+    /// Page, colours, fonts and sizes from the layout.
+    pub style: Style,
+    /// The title.
+    pub title: Rich,
+    /// Legend entries: status id and its explanation.
+    pub legend: Vec<LegendEntry>,
+    /// Column headings, in order.
+    pub columns: Vec<Heading>,
+    /// Sections with their rows of cells.
+    pub sections: Vec<Section>,
+    /// Footnotes in print order.
+    pub footnotes: Vec<Footnote>,
+    /// The links printed under the footnotes.
+    pub links: Vec<Link>,
+    /// The licence line.
+    pub licence: String,
+    /// The version stamp, e.g. "Version: DK - 01.02.2026".
+    pub version: String,
+    /// The publisher's site.
+    pub site: Link,
+}
+
+/// Language settings for Typst.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lang {
+    /// The edition code, e.g. `da` or `pt-BR`.
+    pub edition: String,
+    /// ISO 639 language, e.g. `da`.
+    pub language: String,
+    /// ISO 3166 region, if the edition code has one.
+    pub region: Option<String>,
+    /// `ltr` or `rtl`.
+    pub dir: &'static str,
+}
+
+/// Document metadata.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    /// Title, plain.
+    pub title: String,
+    /// Author / publisher.
+    pub author: String,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// The edition's date.
+    pub date: Date,
+    /// Whether the text is reviewed or a draft.
+    pub review: Review,
+}
+
+/// The layout's settings that reach the template.
+#[derive(Debug, Clone, Serialize)]
+pub struct Style {
+    /// Page width in millimetres.
+    pub width_mm: f64,
+    /// Page height in millimetres.
+    pub height_mm: f64,
+    /// Margin in millimetres.
+    pub margin_mm: f64,
+    /// Colours.
+    pub colors: Colors,
+    /// Font families.
+    pub fonts: Fonts,
+    /// Type sizes.
+    pub sizes: Sizes,
+}
+
+/// A legend entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegendEntry {
+    /// The status it explains (its colour).
+    pub status: String,
+    /// The explanation.
+    pub text: Rich,
+}
+
+/// A column heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    /// Column id.
+    pub id: String,
+    /// Column kind.
+    pub kind: ColumnKind,
+    /// Heading text.
+    pub title: Rich,
+    /// Second line, if any.
+    pub note: Option<Rich>,
+    /// Link target of the heading, if any.
+    pub link: Option<String>,
+}
+
+/// A section of the table.
+#[derive(Debug, Clone, Serialize)]
+pub struct Section {
+    /// Heading text.
+    pub title: Rich,
+    /// Rows; each row holds the cells that start in it (cells merged from above are left out).
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A table cell.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    /// Kind of its column.
+    pub kind: ColumnKind,
+    /// Lines of text.
+    pub lines: Vec<Rich>,
+    /// Footnote markers and status symbols printed after the text, e.g. "(T) 1".
+    pub marks: String,
+    /// Status id of a status cell (its fill colour).
+    pub status: Option<String>,
+    /// How many rows the cell covers.
+    pub rowspan: usize,
+}
+
+/// A footnote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Footnote {
+    /// Its label, e.g. "(A)".
+    pub label: String,
+    /// Its text.
+    pub text: Rich,
+}
+
+/// A link with its label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Text before the link, e.g. "Mere information:".
+    pub label: Rich,
+    /// The target.
+    pub url: String,
+    /// The target as printed, without the scheme.
+    pub display: String,
+}
+
+/// Looks up an edition's strings, falling back to the base edition and recording
+/// every fallback as a warning.
+struct Texts<'a> {
+    edition: &'a EditionFile,
+    base: &'a EditionFile,
+    lang: &'a str,
+    warnings: Vec<Problem>,
+}
+
+impl Texts<'_> {
+    fn rich(&mut self, key: &str) -> Rich {
+        let text = match self.edition.strings.get(key) {
+            Some(text) => text,
+            None => {
+                self.warnings.push(Problem::new(
+                    Location::file(&self.edition.file.path).key(key),
+                    format!("edition `{}` has no string `{key}`; using the base text", self.lang),
+                ));
+                self.base.strings.get(key).unwrap_or_default()
+            }
+        };
+        // Checked up front; a string that still fails is shown as written.
+        markup::parse(text).unwrap_or_else(|_| markup::plain(text))
+    }
+
+    fn plain(&mut self, key: &str) -> String {
+        markup::to_plain(&self.rich(key))
+    }
+}
+
+/// Builds the document model of one edition in one layout. The project must have
+/// passed [`crate::check::check`]; returns the model and warnings.
+pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> (Document, Vec<Problem>) {
+    let facts = &project.facts;
+    let edition_config = &project.config.editions[lang];
+    let mut texts = Texts {
+        edition: &project.editions[lang],
+        base: &project.editions[&project.config.base],
+        lang,
+        warnings: Vec::new(),
+    };
+    let title = texts.rich("title");
+    let legend = facts
+        .statuses
+        .iter()
+        .filter(|(_, s)| s.legend)
+        .map(|(id, _)| LegendEntry { status: id.clone(), text: texts.rich(&format!("legend.{id}")) })
+        .collect();
+    let columns = facts.columns.iter().map(|c| heading(c, project, &mut texts)).collect();
+    let sections = facts
+        .sections
+        .iter()
+        .map(|(id, rows)| Section {
+            title: texts.rich(&format!("sections.{id}")),
+            rows: section_rows(rows.iter().collect(), project, &mut texts),
+        })
+        .collect();
+    let footnotes = facts
+        .footnotes
+        .iter()
+        .map(|id| Footnote { label: format!("({id})"), text: texts.rich(&format!("footnotes.{id}")) })
+        .collect();
+    let links = facts
+        .footer_links
+        .iter()
+        .map(|id| link(texts.rich(&format!("links.{id}")), &facts.links[id]))
+        .collect();
+    let date = format_date(lang, edition_config.date);
+    let version = format!("{} {} - {date}", texts.plain("version"), edition_config.code);
+    let (width_mm, height_mm) = layout.page.size_mm();
+    let (language, region) = split_lang(lang);
+    let document = Document {
+        lang: Lang { edition: lang.to_owned(), dir: direction(&language), language, region },
+        meta: Meta {
+            title: markup::to_plain(&title),
+            author: project.config.publisher.clone(),
+            keywords: project.config.keywords.clone(),
+            date: edition_config.date,
+            review: edition_config.review,
+        },
+        style: Style {
+            width_mm,
+            height_mm,
+            margin_mm: layout.page.margin_mm,
+            colors: layout.colors.clone(),
+            fonts: layout.fonts.clone(),
+            sizes: layout.sizes.clone(),
+        },
+        title,
+        legend,
+        columns,
+        sections,
+        footnotes,
+        links,
+        licence: facts.licence.clone(),
+        version,
+        site: link(Vec::new(), &facts.links["site"]),
+    };
+    (document, texts.warnings)
+}
+
+fn heading(column: &Column, project: &Project, texts: &mut Texts) -> Heading {
+    Heading {
+        id: column.id.clone(),
+        kind: column.kind,
+        title: texts.rich(&format!("columns.{}", column.id)),
+        note: column.note.then(|| texts.rich(&format!("columns.{}_note", column.id))),
+        link: column.link.as_ref().map(|l| project.facts.links[l].clone()),
+    }
+}
+
+/// The rows of a section; a network cell covers the following rows that share it.
+fn section_rows(rows: Vec<(&String, &Row)>, project: &Project, texts: &mut Texts) -> Vec<Vec<Cell>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for (index, (id, row)) in rows.iter().enumerate() {
+        let mut cells = Vec::new();
+        for column in &project.facts.columns {
+            let marks = markers(row, &column.id);
+            let cell = |lines: Vec<Rich>, marks: String| Cell {
+                kind: column.kind,
+                lines,
+                marks,
+                status: None,
+                rowspan: 1,
+            };
+            match column.kind {
+                ColumnKind::Systems => {
+                    let names = row.systems.iter().map(|s| system_name(s, project, texts)).collect();
+                    cells.push(cell(names, marks));
+                }
+                ColumnKind::Apps => {
+                    let lines = if row.note {
+                        vec![texts.rich(&format!("notes.{id}"))]
+                    } else if row.apps.is_empty() {
+                        Vec::new()
+                    } else {
+                        vec![markup::plain(format!("{}, ...", row.apps.join(", ")))]
+                    };
+                    cells.push(cell(lines, marks));
+                }
+                ColumnKind::Network => {
+                    let continues = index > 0 && rows[index - 1].1.network == row.network;
+                    if !continues {
+                        let span = rows[index..]
+                            .iter()
+                            .take_while(|(_, r)| r.network == row.network)
+                            .count();
+                        let text = texts.rich(&format!("networks.{}", row.network));
+                        cells.push(Cell { rowspan: span, ..cell(vec![text], marks) });
+                    }
+                }
+                ColumnKind::Status => {
+                    let status = &row.status[&column.id];
+                    let symbol = project.facts.statuses[status].mark.clone();
+                    let marks = [symbol.unwrap_or_default(), marks]
+                        .into_iter()
+                        .filter(|m| !m.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    cells.push(Cell { status: Some(status.clone()), ..cell(Vec::new(), marks) });
+                }
+                ColumnKind::Location => {
+                    let text = texts.rich(&format!("locations.{}", row.location));
+                    cells.push(cell(vec![text], marks));
+                }
+            }
+        }
+        out.push(cells);
+    }
+    out
+}
+
+fn system_name(id: &str, project: &Project, texts: &mut Texts) -> Rich {
+    match &project.facts.systems[id].name {
+        Some(name) => markup::plain(name.clone()),
+        None => texts.rich(&format!("systems.{id}")),
+    }
+}
+
+/// The markers of a cell as printed: letters in parentheses, numbers bare.
+fn markers(row: &Row, column: &str) -> String {
+    let Some(markers) = row.markers.get(column) else { return String::new() };
+    let printed: Vec<String> = markers
+        .iter()
+        .map(|m| {
+            if m.chars().all(|c| c.is_ascii_digit()) { m.clone() } else { format!("({m})") }
+        })
+        .collect();
+    printed.join(" ")
+}
+
+fn link(label: Rich, url: &str) -> Link {
+    let display = url.trim_start_matches("https://").trim_start_matches("http://");
+    Link { label, url: url.to_owned(), display: display.trim_end_matches('/').to_owned() }
+}
+
+/// Splits an edition code like `pt-BR` into language and region.
+fn split_lang(code: &str) -> (String, Option<String>) {
+    let mut parts = code.split(['-', '_']);
+    let language = parts.next().unwrap_or(code).to_ascii_lowercase();
+    let region = parts.find(|p| p.len() == 2).map(|p| p.to_ascii_uppercase());
+    (language, region)
+}
+
+/// Writing direction of a language.
+fn direction(language: &str) -> &'static str {
+    match language {
+        "ar" | "fa" | "he" | "ur" | "ps" | "yi" | "ckb" => "rtl",
+        _ => "ltr",
+    }
+}
+
+/// A date as the language writes it.
+pub fn format_date(lang: &str, date: Date) -> String {
+    let Date { year, month, day } = date;
+    match split_lang(lang).0.as_str() {
+        "en" => format!("{day:02}/{month:02}/{year}"),
+        "fr" | "es" | "it" | "pt" | "el" | "ar" | "fa" | "he" => {
+            format!("{day:02}/{month:02}/{year}")
+        }
+        "nl" => format!("{day:02}-{month:02}-{year}"),
+        "zh" | "ja" => format!("{year}年{month}月{day}日"),
+        "ko" => format!("{year}. {month}. {day}."),
+        "hu" | "lt" | "sv" => format!("{year}-{month:02}-{day:02}"),
+        _ => format!("{day:02}.{month:02}.{year}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_follow_the_language() {
+        let date = Date { year: 2026, month: 2, day: 1 };
+        assert_eq!(format_date("da", date), "01.02.2026");
+        assert_eq!(format_date("de", date), "01.02.2026");
+        assert_eq!(format_date("zh", date), "2026年2月1日");
+        assert_eq!(format_date("sv", date), "2026-02-01");
+    }
+
+    #[test]
+    fn codes_split_into_language_and_region() {
+        assert_eq!(split_lang("pt-BR"), ("pt".into(), Some("BR".into())));
+        assert_eq!(split_lang("da"), ("da".into(), None));
+        assert_eq!(direction("ar"), "rtl");
+        assert_eq!(direction("da"), "ltr");
+    }
+}

@@ -1,0 +1,306 @@
+//! Typesetting with Typst as a library: fonts and the standard library are loaded once
+//! and shared; each job gets a small [`World`] of its own that serves the layout's
+//! templates and the job's document model as a virtual JSON file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term;
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic, Warned};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+
+use crate::content::Date;
+use crate::error::{Error, Location, Problem};
+
+/// Where the template finds the job's document model.
+pub const DOCUMENT_PATH: &str = "/document.json";
+
+/// Fonts and the standard library, loaded once and shared by every job.
+pub struct Typesetter {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+impl Typesetter {
+    /// Loads every font file under `fonts_dir` (`.ttf`, `.otf`, `.ttc`, `.otc`), in
+    /// sorted order so that font selection does not depend on the file system.
+    pub fn new(fonts_dir: &Path) -> Result<Self, Error> {
+        let mut paths = Vec::new();
+        collect_files(fonts_dir, &mut paths)?;
+        paths.sort();
+        let mut fonts = Vec::new();
+        let mut problems = Vec::new();
+        for path in paths {
+            let is_font = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc")
+            });
+            if !is_font {
+                continue;
+            }
+            let data = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+            let before = fonts.len();
+            fonts.extend(Font::iter(Bytes::new(data)));
+            if fonts.len() == before {
+                problems.push(Problem::new(Location::file(&path), "not a font Typst can read"));
+            }
+        }
+        if fonts.is_empty() && problems.is_empty() {
+            problems.push(Problem::new(
+                Location::file(fonts_dir),
+                "no font files found; the bundled fonts belong in fonts/",
+            ));
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid(problems));
+        }
+        let book = FontBook::from_fonts(&fonts);
+        let library = Library::builder().build();
+        Ok(Self { library: LazyHash::new(library), book: LazyHash::new(book), fonts })
+    }
+
+    /// Whether a font family of this name was loaded.
+    pub fn has_family(&self, family: &str) -> bool {
+        self.book.contains_family(&family.to_lowercase())
+    }
+
+    /// The loaded fonts.
+    pub fn fonts(&self) -> &[Font] {
+        &self.fonts
+    }
+
+    /// Prepares a job: a world serving the templates and the job's document model.
+    pub fn job<'a>(
+        &'a self,
+        templates: &'a Templates,
+        main: &str,
+        document: Vec<u8>,
+        date: Date,
+    ) -> Result<Job<'a>, Error> {
+        let main = templates
+            .id(main)
+            .ok_or_else(|| Error::Export(format!("template `{main}` is not loaded")))?;
+        Ok(Job {
+            world: JobWorld {
+                typesetter: self,
+                templates,
+                main,
+                document_id: file_id(DOCUMENT_PATH),
+                document: Bytes::new(document),
+                today: Datetime::from_ymd(date.year, date.month, date.day),
+            },
+        })
+    }
+}
+
+/// One document to typeset, with what is needed to explain its diagnostics.
+pub struct Job<'a> {
+    world: JobWorld<'a>,
+}
+
+impl Job<'_> {
+    /// Lays out the document. Warnings are returned rendered like the typst CLI does.
+    pub fn compile(&self) -> Result<(PagedDocument, Vec<String>), Error> {
+        let Warned { output, warnings } = typst::compile::<PagedDocument>(&self.world);
+        let warnings = warnings.iter().map(|w| render(&self.world, w)).collect();
+        match output {
+            Ok(document) => Ok((document, warnings)),
+            Err(errors) => Err(Error::Typeset(self.render(&errors))),
+        }
+    }
+
+    /// Renders diagnostics (from compiling or exporting) with file, line and excerpt.
+    pub fn render(&self, diagnostics: &[SourceDiagnostic]) -> String {
+        diagnostics.iter().map(|d| render(&self.world, d)).collect()
+    }
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read", dir, e))?;
+    for entry in entries {
+        let path = entry.map_err(|e| Error::io("read", dir, e))?.path();
+        if path.is_dir() {
+            collect_files(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn file_id(vpath: &str) -> FileId {
+    let vpath = VirtualPath::new(vpath).expect("virtual paths built here are valid");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// The template files of a project (`layouts/templates/`), read and parsed once.
+#[derive(Default)]
+pub struct Templates {
+    dir: PathBuf,
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    names: HashMap<FileId, String>,
+}
+
+impl Templates {
+    /// Reads every file under `dir`; `.typ` files are parsed as Typst sources.
+    pub fn load(dir: &Path, display_root: &Path) -> Result<Self, Error> {
+        let mut paths = Vec::new();
+        if dir.is_dir() {
+            collect_files(dir, &mut paths)?;
+        }
+        let mut templates = Templates { dir: dir.to_path_buf(), ..Default::default() };
+        for path in paths {
+            let relative = path.strip_prefix(dir).unwrap_or(&path);
+            let vpath = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
+            let Ok(virtual_path) = VirtualPath::new(&vpath) else { continue };
+            let id = RootedPath::new(VirtualRoot::Project, virtual_path).intern();
+            let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+            let shown = path.strip_prefix(display_root).unwrap_or(&path);
+            templates.names.insert(id, shown.display().to_string());
+            if vpath.ends_with(".typ") {
+                let text = String::from_utf8(bytes).map_err(|_| {
+                    Error::Invalid(vec![Problem::new(
+                        Location::file(&path),
+                        "template is not valid UTF-8",
+                    )])
+                })?;
+                templates.sources.insert(id, Source::new(id, text));
+            } else {
+                templates.files.insert(id, Bytes::new(bytes));
+            }
+        }
+        Ok(templates)
+    }
+
+    /// The id of a template file given relative to the templates folder.
+    pub fn id(&self, name: &str) -> Option<FileId> {
+        let vpath = VirtualPath::new(format!("/{name}")).ok()?;
+        let id = RootedPath::new(VirtualRoot::Project, vpath).intern();
+        (self.sources.contains_key(&id) || self.files.contains_key(&id)).then_some(id)
+    }
+
+    /// The folder the templates were read from.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// What one job sees: shared fonts and library, the templates, and its document model.
+struct JobWorld<'a> {
+    typesetter: &'a Typesetter,
+    templates: &'a Templates,
+    main: FileId,
+    document_id: FileId,
+    document: Bytes,
+    today: Option<Datetime>,
+}
+
+impl World for JobWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.typesetter.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.typesetter.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        match self.templates.sources.get(&id) {
+            Some(source) => Ok(source.clone()),
+            None if id == self.document_id || self.templates.files.contains_key(&id) => {
+                Err(FileError::NotSource)
+            }
+            None => Err(not_found(id)),
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.document_id {
+            return Ok(self.document.clone());
+        }
+        if let Some(bytes) = self.templates.files.get(&id) {
+            return Ok(bytes.clone());
+        }
+        match self.templates.sources.get(&id) {
+            Some(source) => Ok(Bytes::from_string(source.text().to_owned())),
+            None => Err(not_found(id)),
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.typesetter.fonts.get(index).cloned()
+    }
+
+    /// The edition's date, so that output never depends on the wall clock.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+fn not_found(id: FileId) -> FileError {
+    FileError::NotFound(id.vpath().get_without_slash().into())
+}
+
+/// Renders a diagnostic like the typst CLI: message, file, line and the source excerpt.
+fn render(world: &JobWorld, diagnostic: &SourceDiagnostic) -> String {
+    let mut files = SimpleFiles::new();
+    let mut ids = HashMap::new();
+    let mut label = |span: typst::syntax::DiagSpan| -> Option<Label<usize>> {
+        let id = span.id()?;
+        let range = world.range(span)?;
+        let file = match ids.get(&id) {
+            Some(&file) => file,
+            None => {
+                let name = if id == world.document_id {
+                    DOCUMENT_PATH.trim_start_matches('/').to_owned()
+                } else {
+                    world.templates.names.get(&id).cloned().unwrap_or_default()
+                };
+                let text = world
+                    .file(id)
+                    .ok()
+                    .and_then(|b| std::str::from_utf8(&b).ok().map(str::to_owned))?;
+                let file = files.add(name, text);
+                ids.insert(id, file);
+                file
+            }
+        };
+        Some(Label::primary(file, range))
+    };
+    let severity = match diagnostic.severity {
+        Severity::Error => codespan_reporting::diagnostic::Severity::Error,
+        Severity::Warning => codespan_reporting::diagnostic::Severity::Warning,
+    };
+    let mut labels: Vec<Label<usize>> = label(diagnostic.span).into_iter().collect();
+    let mut notes = Vec::new();
+    for hint in &diagnostic.hints {
+        match label(hint.span) {
+            Some(l) => labels.push(l.with_message(hint.v.to_string())),
+            None => notes.push(format!("hint: {}", hint.v)),
+        }
+    }
+    for point in &diagnostic.trace {
+        if let Some(l) = label(point.span.into()) {
+            labels.push(Label::secondary(l.file_id, l.range).with_message(point.v.to_string()));
+        }
+    }
+    let rendered = Diagnostic::new(severity)
+        .with_message(diagnostic.message.to_string())
+        .with_labels(labels)
+        .with_notes(notes);
+    let config = term::Config { tab_width: 2, ..Default::default() };
+    term::emit_into_string(&config, &files, &rendered)
+        .unwrap_or_else(|_| format!("error: {}\n", diagnostic.message))
+}
