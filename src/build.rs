@@ -5,14 +5,15 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
+use typst_layout::PagedDocument;
 
 use crate::check::check;
 use crate::error::{Error, Location, Problem};
 use crate::export::{ExportError, ExportSettings, export};
 use crate::layout::Format;
 use crate::project::Project;
-use crate::resolve::resolve;
-use crate::typeset::Typesetter;
+use crate::resolve::{Document, resolve};
+use crate::typeset::{Job, Typesetter};
 use crate::write::write_atomic;
 
 /// What to build, parsed once from the command line.
@@ -164,31 +165,18 @@ fn run_job(session: &Session, id: JobId, out: &Path) -> JobReport {
 
 /// Resolve, typeset, export and write one job.
 fn produce(session: &Session, out: &Path, report: &mut JobReport) -> Result<(), Error> {
-    let project = &session.project;
     let id = report.id.clone();
-    let layout = &project.layouts[&id.layout].layout;
-    let (document, warnings) = resolve(project, &id.edition, layout);
-    report.warnings.extend(warnings.iter().map(|w| format!("warning: {w}")));
-    let json = serde_json::to_vec(&document)
-        .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
-    let job = session.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;
-    let (paged, warnings) = job.compile()?;
-    report.warnings.extend(warnings);
-    let pages = paged.pages().len();
-    if pages != 1 {
-        return Err(Error::Export(format!(
-            "edition `{}` in layout `{}` takes {pages} pages; it must fit on one",
-            id.edition, id.layout
-        )));
-    }
+    let layout = &session.project.layouts[&id.layout].layout;
+    let typeset = session.typeset(&id.edition, &id.layout)?;
+    report.warnings.extend(typeset.warnings.iter().cloned());
     let settings = ExportSettings {
         ident: format!("flyerpress/{}/{}", id.edition, id.layout),
-        date: document.meta.date,
+        date: typeset.document.meta.date,
         pdf: &layout.pdf,
     };
     for &format in &layout.outputs {
-        let bytes = export(&paged, format, &settings).map_err(|e| match e {
-            ExportError::Diagnostics(d) => Error::Typeset(job.render(&d)),
+        let bytes = export(&typeset.paged, format, &settings).map_err(|e| match e {
+            ExportError::Diagnostics(d) => Error::Typeset(typeset.job.render(&d)),
             ExportError::Other(message) => Error::Export(message),
         })?;
         let path = output_path(out, &id, format);
@@ -196,4 +184,38 @@ fn produce(session: &Session, out: &Path, report: &mut JobReport) -> Result<(), 
         report.outputs.push((path, bytes.len() as u64));
     }
     Ok(())
+}
+
+/// One job laid out: the model, the pages and what is needed to explain diagnostics.
+pub struct Typeset<'a> {
+    /// The document model the template read.
+    pub document: Document,
+    /// The laid-out pages.
+    pub paged: PagedDocument,
+    /// Warnings from resolving and typesetting, rendered.
+    pub warnings: Vec<String>,
+    /// The job's world, to render export diagnostics.
+    pub job: Job<'a>,
+}
+
+impl Session {
+    /// Resolves and lays out one edition in one layout, checking that it fits one page.
+    pub fn typeset(&self, edition: &str, layout_name: &str) -> Result<Typeset<'_>, Error> {
+        let project = &self.project;
+        let layout = &project.layouts[layout_name].layout;
+        let (document, problems) = resolve(project, edition, layout);
+        let mut warnings: Vec<String> = problems.iter().map(|w| format!("warning: {w}\n")).collect();
+        let json = serde_json::to_vec(&document)
+            .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
+        let job = self.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;
+        let (paged, typst_warnings) = job.compile()?;
+        warnings.extend(typst_warnings);
+        let pages = paged.pages().len();
+        if pages != 1 {
+            return Err(Error::Export(format!(
+                "edition `{edition}` in layout `{layout_name}` takes {pages} pages; it must fit on one"
+            )));
+        }
+        Ok(Typeset { document, paged, warnings, job })
+    }
 }

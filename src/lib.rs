@@ -11,6 +11,7 @@ pub mod check;
 pub mod content;
 pub mod error;
 pub mod export;
+pub mod inspect;
 pub mod layout;
 pub mod load;
 pub mod markup;

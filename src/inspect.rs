@@ -1,0 +1,58 @@
+//! Reading a laid-out page back: positioned text runs with their fonts. Used to check
+//! what the typesetter made (which spans are bold, where columns sit) without going
+//! through a PDF reader.
+
+use typst::layout::{Frame, FrameItem, Point, Transform};
+use typst::text::FontWeight;
+use typst_layout::PagedDocument;
+
+/// A run of text as placed on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextRun {
+    /// The text.
+    pub text: String,
+    /// Left edge of the run's baseline, from the page's left edge, in millimetres.
+    pub x_mm: f64,
+    /// Baseline, from the page's top edge, in millimetres.
+    pub y_mm: f64,
+    /// Width of the run in millimetres.
+    pub width_mm: f64,
+    /// Font size in points.
+    pub size_pt: f64,
+    /// Font family.
+    pub family: String,
+    /// Whether the font is bold (weight 600 or more).
+    pub bold: bool,
+}
+
+/// Every text run of the first page, in the order they are drawn.
+pub fn text_runs(document: &PagedDocument) -> Vec<TextRun> {
+    let mut runs = Vec::new();
+    if let Some(page) = document.pages().first() {
+        collect(&page.frame, Transform::identity(), &mut runs);
+    }
+    runs
+}
+
+fn collect(frame: &Frame, ts: Transform, runs: &mut Vec<TextRun>) {
+    for (pos, item) in frame.items() {
+        let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
+        match item {
+            FrameItem::Group(group) => collect(&group.frame, here.pre_concat(group.transform), runs),
+            FrameItem::Text(text) => {
+                let origin = Point::zero().transform(here);
+                let info = text.font.font().info();
+                runs.push(TextRun {
+                    text: text.text.to_string(),
+                    x_mm: origin.x.to_mm(),
+                    y_mm: origin.y.to_mm(),
+                    width_mm: text.width().to_mm(),
+                    size_pt: text.size.to_pt(),
+                    family: info.family.clone(),
+                    bold: info.variant.weight >= FontWeight::SEMIBOLD,
+                });
+            }
+            _ => {}
+        }
+    }
+}
