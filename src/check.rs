@@ -52,6 +52,7 @@ pub fn check(project: &Project, typesetter: &Typesetter) -> (Problems, Vec<Probl
     let mut errors = Problems::default();
     let mut warnings = Vec::new();
     check_config(project, &mut errors);
+    warn_unconfigured(project, &mut warnings);
     check_facts(project, &mut errors);
     check_layouts(project, typesetter, &mut errors);
     check_strings(project, &mut errors, &mut warnings);
@@ -71,6 +72,12 @@ fn check_config(project: &Project, errors: &mut Problems) {
             ),
         );
     }
+    if !config.editions.contains_key(&config.base) {
+        errors.push(
+            project.config_file.locate("editions"),
+            format!("the base edition `{}` needs an entry under `editions`", config.base),
+        );
+    }
     for lang in config.editions.keys() {
         if !project.editions.contains_key(lang) {
             errors.push(
@@ -79,12 +86,21 @@ fn check_config(project: &Project, errors: &mut Problems) {
             );
         }
     }
+}
+
+/// Editions that have a file but no entry under `editions` build with defaults.
+fn warn_unconfigured(project: &Project, warnings: &mut Vec<Problem>) {
     for lang in project.editions.keys() {
-        if !config.editions.contains_key(lang) {
-            errors.push(
+        if !project.config.editions.contains_key(lang) {
+            let defaults = project.edition_config(lang);
+            warnings.push(Problem::new(
                 project.config_file.locate("editions"),
-                format!("edition `{lang}` (content/{lang}.yaml) has no entry under `editions`"),
-            );
+                format!(
+                    "edition `{lang}` has no entry under `editions`; using code `{}`, the base \
+                     edition's date and review state `draft`",
+                    defaults.code
+                ),
+            ));
         }
     }
 }

@@ -115,7 +115,7 @@ fn list(project: &std::path::Path) -> ExitCode {
     let project = &session.project;
     println!("editions (base: {}):", project.config.base);
     for lang in project.editions.keys() {
-        let config = &project.config.editions[lang];
+        let config = project.edition_config(lang);
         let review = match config.review {
             flyerpress::content::Review::Reviewed => "reviewed",
             flyerpress::content::Review::Draft => "draft",

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::content::{Config, Facts, Strings};
+use crate::content::{Config, Date, EditionConfig, Facts, Review, Strings};
 use crate::error::{Error, Location, Problems};
 use crate::layout::Layout;
 use crate::load::{line_of_key, read_yaml};
@@ -132,6 +132,21 @@ impl Project {
             templates,
         };
         problems.into_result(project)
+    }
+
+    /// An edition's data: its entry in `content/config.yaml`, or defaults for an
+    /// edition that has none yet (code from the file name, the base edition's date,
+    /// draft).
+    pub fn edition_config(&self, lang: &str) -> EditionConfig {
+        if let Some(config) = self.config.editions.get(lang) {
+            return config.clone();
+        }
+        let base_date = self.config.editions.get(&self.config.base).map(|b| b.date);
+        EditionConfig {
+            code: lang.to_ascii_uppercase(),
+            date: base_date.unwrap_or(Date { year: 2000, month: 1, day: 1 }),
+            review: Review::Draft,
+        }
     }
 
     /// The folder of the bundled fonts.

@@ -186,7 +186,7 @@ impl Texts<'_> {
 /// passed [`crate::check::check`]; returns the model and warnings.
 pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> (Document, Vec<Problem>) {
     let facts = &project.facts;
-    let edition_config = &project.config.editions[lang];
+    let edition_config = project.edition_config(lang);
     let mut texts = Texts {
         edition: &project.editions[lang],
         base: &project.editions[&project.config.base],
