@@ -10,6 +10,7 @@ use typst_layout::PagedDocument;
 use crate::check::check;
 use crate::error::{Error, Location, Problem};
 use crate::export::{ExportError, ExportSettings, export};
+use crate::inspect;
 use crate::layout::Format;
 use crate::project::Project;
 use crate::resolve::{Document, resolve};
@@ -113,8 +114,10 @@ pub fn build(
 /// The jobs selected by the options; an unknown name is an error listing the known ones.
 pub fn plan(project: &Project, options: &BuildOptions) -> Result<Vec<JobId>, Error> {
     let mut problems = Vec::new();
-    let editions = select("--lang", "edition", &options.langs, project.editions.keys(), &mut problems);
-    let layouts = select("--layout", "layout", &options.layouts, project.layouts.keys(), &mut problems);
+    let editions =
+        select("--lang", "edition", &options.langs, project.editions.keys(), &mut problems);
+    let layouts =
+        select("--layout", "layout", &options.layouts, project.layouts.keys(), &mut problems);
     if !problems.is_empty() {
         return Err(Error::Invalid(problems));
     }
@@ -192,6 +195,8 @@ pub struct Typeset<'a> {
     pub document: Document,
     /// The laid-out pages.
     pub paged: PagedDocument,
+    /// The body size the template chose, if it records one.
+    pub fit: Option<inspect::Fit>,
     /// Warnings from resolving and typesetting, rendered.
     pub warnings: Vec<String>,
     /// The job's world, to render export diagnostics.
@@ -204,18 +209,28 @@ impl Session {
         let project = &self.project;
         let layout = &project.layouts[layout_name].layout;
         let (document, problems) = resolve(project, edition, layout);
-        let mut warnings: Vec<String> = problems.iter().map(|w| format!("warning: {w}\n")).collect();
+        let mut warnings: Vec<String> =
+            problems.iter().map(|w| format!("warning: {w}\n")).collect();
         let json = serde_json::to_vec(&document)
             .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
-        let job = self.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;
+        let job =
+            self.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;
         let (paged, typst_warnings) = job.compile()?;
         warnings.extend(typst_warnings);
+        let fit = inspect::fit(&paged);
+        if let Some(fit) = fit.filter(|f| !f.fits) {
+            return Err(Error::Export(format!(
+                "edition `{edition}` does not fit layout `{layout_name}`: at the smallest body \
+                 size, {} pt, its content is {:.1} mm taller than the page area",
+                fit.body_size_pt, fit.overflow_mm
+            )));
+        }
         let pages = paged.pages().len();
         if pages != 1 {
             return Err(Error::Export(format!(
                 "edition `{edition}` in layout `{layout_name}` takes {pages} pages; it must fit on one"
             )));
         }
-        Ok(Typeset { document, paged, warnings, job })
+        Ok(Typeset { document, paged, fit, warnings, job })
     }
 }

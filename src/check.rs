@@ -153,10 +153,8 @@ fn check_facts(project: &Project, errors: &mut Problems) {
             }
             for column in &status_columns {
                 match row.status.get(*column) {
-                    None => errors.push(
-                        at("status"),
-                        format!("missing the status of column `{column}`"),
-                    ),
+                    None => errors
+                        .push(at("status"), format!("missing the status of column `{column}`")),
                     Some(status) if !facts.statuses.contains_key(status) => {
                         let expected = names(facts.statuses.keys());
                         errors.push(
@@ -179,7 +177,10 @@ fn check_facts(project: &Project, errors: &mut Problems) {
             for (column, markers) in &row.markers {
                 if !facts.columns.iter().any(|c| c.id == *column) {
                     let expected = names(facts.columns.iter().map(|c| &c.id));
-                    errors.push(at(&format!("markers.{column}")), unknown("column", column, &expected));
+                    errors.push(
+                        at(&format!("markers.{column}")),
+                        unknown("column", column, &expected),
+                    );
                 }
                 for marker in markers {
                     if !facts.footnotes.contains(marker) {

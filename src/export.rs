@@ -1,8 +1,8 @@
 //! Exporting a laid-out document: one options function per format, one `match`.
 
+use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Smart};
 use typst::layout::Abs;
-use typst::diag::SourceDiagnostic;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 

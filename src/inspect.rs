@@ -2,8 +2,11 @@
 //! what the typesetter made (which spans are bold, where columns sit) without going
 //! through a PDF reader.
 
+use typst::foundations::{Label, Value};
+use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::{Frame, FrameItem, Point, Transform};
 use typst::text::FontWeight;
+use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
 /// A run of text as placed on the page.
@@ -38,7 +41,9 @@ fn collect(frame: &Frame, ts: Transform, runs: &mut Vec<TextRun>) {
     for (pos, item) in frame.items() {
         let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
         match item {
-            FrameItem::Group(group) => collect(&group.frame, here.pre_concat(group.transform), runs),
+            FrameItem::Group(group) => {
+                collect(&group.frame, here.pre_concat(group.transform), runs)
+            }
             FrameItem::Text(text) => {
                 let origin = Point::zero().transform(here);
                 let info = text.font.font().info();
@@ -55,4 +60,29 @@ fn collect(frame: &Frame, ts: Transform, runs: &mut Vec<TextRun>) {
             _ => {}
         }
     }
+}
+
+/// The body size the template chose, read from its `<flyerpress-fit>` metadata.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    /// The chosen body size in points.
+    pub body_size_pt: f64,
+    /// Whether the content fits the page at that size.
+    pub fits: bool,
+    /// How much too tall the content is at the smallest size, in millimetres.
+    pub overflow_mm: f64,
+}
+
+/// Reads the template's fit record; `None` when the template does not write one.
+pub fn fit(document: &PagedDocument) -> Option<Fit> {
+    let label = Label::new(PicoStr::intern("flyerpress-fit"))?;
+    let content = document.introspector().query_label(label).ok()?;
+    let Value::Dict(dict) = &content.to_packed::<MetadataElem>()?.value else { return None };
+    let number = |key: &str| match dict.get(key).ok()? {
+        Value::Float(f) => Some(*f),
+        Value::Int(i) => Some(*i as f64),
+        _ => None,
+    };
+    let fits = matches!(dict.get("fits"), Ok(Value::Bool(true)));
+    Some(Fit { body_size_pt: number("body-size")?, fits, overflow_mm: number("overflow-mm")? })
 }

@@ -101,25 +101,54 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Pro
     if text.trim().is_empty() {
         return Err(Problem::new(Location::file(path), "file is empty; expected a YAML mapping"));
     }
-    serde_yaml_ng::from_str(text).map_err(|e| yaml_problem(path, &e))
+    serde_yaml_ng::from_str(text).map_err(|e| yaml_problem(path, text, &e))
 }
 
 /// Splits serde_yaml_ng's message ("key.path: what at line L column C") into its parts.
-fn yaml_problem(path: &Path, error: &serde_yaml_ng::Error) -> Problem {
+fn yaml_problem(path: &Path, text: &str, error: &serde_yaml_ng::Error) -> Problem {
     let mut location = Location::file(path);
     if let Some(at) = error.location() {
         location = location.at(at.line(), at.column());
     }
-    let text = error.to_string();
-    let text = match text.rfind(" at line ") {
-        Some(cut) => &text[..cut],
-        None => &text,
-    };
-    let (key, message) = split_key(text);
+    let message = strip_positions(&error.to_string());
+    let (key, message) = split_key(&message);
     if let Some(key) = key {
         location = location.key(key);
     }
-    Problem::new(location, explain(message))
+    let mut message = explain(message);
+    if key.is_none()
+        && let Some(line) = location.line.and_then(|l| unclosed_quote(text, l))
+    {
+        message.push_str(&format!("; the quote opened on line {line} is never closed"));
+    }
+    Problem::new(location, message)
+}
+
+/// Removes the parser's " at line L column C" parts; the location is reported apart.
+fn strip_positions(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some(at) = rest.find(" at line ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + " at line ".len()..];
+        let skip = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
+            .unwrap_or(tail.len());
+        rest = &tail[skip..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The first line before `error_line` whose quoted value is never closed on that line,
+/// the usual cause of a syntax error reported further down.
+fn unclosed_quote(text: &str, error_line: usize) -> Option<usize> {
+    text.lines().take(error_line).enumerate().find_map(|(number, line)| {
+        let value = line.split_once(": ").map(|(_, v)| v.trim())?;
+        let quote = value.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let closed = value.len() > 1 && value.ends_with(quote);
+        (!closed && line.matches(quote).count() % 2 == 1).then_some(number + 1)
+    })
 }
 
 /// Separates a leading key path (`sections.chat.signal: ...`) from the message.
@@ -177,8 +206,8 @@ mod tests {
 
     #[test]
     fn tab_indentation_is_explained() {
-        let problem = parse_yaml::<Doc>(Path::new("x.yaml"), "title: a\ninner:\n\tsize: 3\n")
-            .unwrap_err();
+        let problem =
+            parse_yaml::<Doc>(Path::new("x.yaml"), "title: a\ninner:\n\tsize: 3\n").unwrap_err();
         assert_eq!(problem.location.line, Some(3));
         assert!(problem.message.contains("tab"), "{}", problem.message);
     }
@@ -190,6 +219,14 @@ mod tests {
         assert_eq!(line_of_key(text, "a.c.zz"), Some(3));
         assert_eq!(line_of_key(text, "sections.chat.x.status"), Some(8));
         assert_eq!(line_of_key(text, "nothing"), None);
+    }
+
+    #[test]
+    fn unclosed_quote_is_traced_to_its_line() {
+        let text = "title: a\ninner:\n  size: \"3\n  other: x\nlast: \"**b** c\"\n";
+        let problem = parse_yaml::<serde_yaml_ng::Value>(Path::new("x.yaml"), text).unwrap_err();
+        assert!(problem.message.contains("quote opened on line 3"), "{}", problem.message);
+        assert!(!problem.message.contains(" at line "), "{}", problem.message);
     }
 
     #[test]

@@ -73,10 +73,7 @@ fn build(options: &BuildOptions) -> ExitCode {
     }
     let failed = report.failed();
     let built = report.jobs.len() - failed;
-    eprintln!(
-        "{built} built, {failed} failed in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("{built} built, {failed} failed in {:.1} s", started.elapsed().as_secs_f64());
     if failed > 0 {
         for job in report.jobs.iter().filter(|j| j.error.is_some()) {
             eprintln!("  failed: {} / {}", job.id.edition, job.id.layout);
@@ -120,7 +117,10 @@ fn list(project: &std::path::Path) -> ExitCode {
             flyerpress::content::Review::Reviewed => "reviewed",
             flyerpress::content::Review::Draft => "draft",
         };
-        println!("  {lang:<8} {:<4} {}-{:02}-{:02}  {review}", config.code, config.date.year, config.date.month, config.date.day);
+        println!(
+            "  {lang:<8} {:<4} {}-{:02}-{:02}  {review}",
+            config.code, config.date.year, config.date.month, config.date.day
+        );
     }
     println!("layouts:");
     for (name, file) in &project.layouts {

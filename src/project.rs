@@ -113,7 +113,8 @@ impl Project {
         }
 
         let (Some((config, config_file)), Some((facts, facts_file))) = (config, facts) else {
-            return Err(problems.into_result(()).unwrap_err());
+            // At least one of the two failed to load, so `problems` is not empty.
+            return problems.into_result(()).and(Err(Error::Invalid(Vec::new())));
         };
         if editions.is_empty() {
             problems.push(Location::file(&content), "no edition files (content/<lang>.yaml)");
@@ -205,9 +206,7 @@ pub fn check_name(name: &str) -> Result<(), String> {
         return Err(format!("name `{shown}` must be 1 to 64 characters long"));
     }
     if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(format!(
-            "name `{shown}` may only contain ASCII letters, digits, `-` and `_`"
-        ));
+        return Err(format!("name `{shown}` may only contain ASCII letters, digits, `-` and `_`"));
     }
     if !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
         return Err(format!("name `{shown}` must start with a letter or digit"));

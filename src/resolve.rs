@@ -198,7 +198,10 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> (Document, Vec
         .statuses
         .iter()
         .filter(|(_, s)| s.legend)
-        .map(|(id, _)| LegendEntry { status: id.clone(), text: texts.rich(&format!("legend.{id}")) })
+        .map(|(id, _)| LegendEntry {
+            status: id.clone(),
+            text: texts.rich(&format!("legend.{id}")),
+        })
         .collect();
     let columns = facts.columns.iter().map(|c| heading(c, project, &mut texts)).collect();
     let sections = facts
@@ -212,7 +215,10 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> (Document, Vec
     let footnotes = facts
         .footnotes
         .iter()
-        .map(|id| Footnote { label: format!("({id})"), text: texts.rich(&format!("footnotes.{id}")) })
+        .map(|id| Footnote {
+            label: format!("({id})"),
+            text: texts.rich(&format!("footnotes.{id}")),
+        })
         .collect();
     let links = facts
         .footer_links
@@ -264,7 +270,11 @@ fn heading(column: &Column, project: &Project, texts: &mut Texts) -> Heading {
 }
 
 /// The rows of a section; a network cell covers the following rows that share it.
-fn section_rows(rows: Vec<(&String, &Row)>, project: &Project, texts: &mut Texts) -> Vec<Vec<Cell>> {
+fn section_rows(
+    rows: Vec<(&String, &Row)>,
+    project: &Project,
+    texts: &mut Texts,
+) -> Vec<Vec<Cell>> {
     let mut out = Vec::with_capacity(rows.len());
     for (index, (id, row)) in rows.iter().enumerate() {
         let mut cells = Vec::new();
@@ -279,7 +289,8 @@ fn section_rows(rows: Vec<(&String, &Row)>, project: &Project, texts: &mut Texts
             };
             match column.kind {
                 ColumnKind::Systems => {
-                    let names = row.systems.iter().map(|s| system_name(s, project, texts)).collect();
+                    let names =
+                        row.systems.iter().map(|s| system_name(s, project, texts)).collect();
                     cells.push(cell(names, marks));
                 }
                 ColumnKind::Apps => {
@@ -336,9 +347,7 @@ fn markers(row: &Row, column: &str) -> String {
     let Some(markers) = row.markers.get(column) else { return String::new() };
     let printed: Vec<String> = markers
         .iter()
-        .map(|m| {
-            if m.chars().all(|c| c.is_ascii_digit()) { m.clone() } else { format!("({m})") }
-        })
+        .map(|m| if m.chars().all(|c| c.is_ascii_digit()) { m.clone() } else { format!("({m})") })
         .collect();
     printed.join(" ")
 }

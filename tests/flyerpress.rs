@@ -1,5 +1,7 @@
 //! End-to-end tests: build real projects, then read the PDFs that come out.
 
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -136,11 +138,10 @@ fn danish_pdf_has_metadata_and_conformance() {
     let info_ref = document.trailer.get(b"Info").unwrap().as_reference().unwrap();
     let info = document.get_dictionary(info_ref).unwrap();
     let text = |key: &[u8]| match info.get(key) {
-        Ok(Object::String(bytes, _)) => lopdf::decode_text_string(&Object::String(
-            bytes.clone(),
-            lopdf::StringFormat::Literal,
-        ))
-        .unwrap(),
+        Ok(Object::String(bytes, _)) => {
+            lopdf::decode_text_string(&Object::String(bytes.clone(), lopdf::StringFormat::Literal))
+                .unwrap()
+        }
         other => panic!("{} missing: {other:?}", String::from_utf8_lossy(key)),
     };
     assert_eq!(text(b"Title"), "Hurtig oversigt over messengersystemer");
@@ -198,7 +199,7 @@ fn malformed_yaml_names_file_line_and_exits_2() {
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
     assert!(err.contains("content/da.yaml:"), "{err}");
-    assert!(err.contains("quoted scalar") || err.contains("found unexpected end"), "{err}");
+    assert!(err.contains("the quote opened on line 5 is never closed"), "{err}");
     assert!(!project.path().join("output/da").exists(), "something was written");
 }
 
@@ -218,8 +219,16 @@ fn unknown_key_names_key_line_and_expected_keys() {
 #[test]
 fn unknown_reference_and_missing_base_string_are_all_reported() {
     let project = project_copy();
-    edit(&project.path().join("content/facts.yaml"), "systems: [briar, jami, tox]", "systems: [briar, jamii, tox]");
-    edit(&project.path().join("content/da.yaml"), "  F: Ingen føderation mellem servere mulig\n", "");
+    edit(
+        &project.path().join("content/facts.yaml"),
+        "systems: [briar, jami, tox]",
+        "systems: [briar, jamii, tox]",
+    );
+    edit(
+        &project.path().join("content/da.yaml"),
+        "  F: Ingen føderation mellem servere mulig\n",
+        "",
+    );
     let output = flyerpress(&["build", "--project", project.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
@@ -242,4 +251,43 @@ fn list_shows_editions_and_layouts() {
     assert!(output.status.success(), "{}", stderr(&output));
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("da") && text.contains("DK") && text.contains("a4-screen"), "{text}");
+}
+
+/// The Danish edition laid out through the library, for checks on the page itself.
+fn danish_runs() -> (Vec<flyerpress::inspect::TextRun>, Option<flyerpress::inspect::Fit>) {
+    let session = flyerpress::Session::open(&repo()).unwrap();
+    let typeset = session.typeset("da", "a4-screen").unwrap();
+    (flyerpress::inspect::text_runs(&typeset.paged), typeset.fit)
+}
+
+#[test]
+fn spans_the_seed_marks_bold_are_bold() {
+    let (runs, _) = danish_runs();
+    // Bold text of consecutive runs joined; any regular run breaks the chain.
+    let bold: String =
+        runs.iter().map(|r| if r.bold { squeeze(&r.text) } else { "|".to_owned() }).collect();
+    let seed = std::fs::read_to_string(repo().join("tests/fixtures/seed/000_97d17a31b800a19f.txt"))
+        .unwrap();
+    let spans: Vec<&str> =
+        seed.split("<b>").skip(1).filter_map(|s| s.split("</b>").next()).collect();
+    assert!(spans.len() >= 10, "expected the seed's bold spans, found {spans:?}");
+    for span in spans {
+        assert!(bold.contains(&squeeze(span)), "`{span}` is not bold on the page");
+    }
+    let regular: String =
+        runs.iter().filter(|r| !r.bold).map(|r| squeeze(&r.text)).collect::<Vec<_>>().join("|");
+    assert!(regular.contains("afudbyder"), "regular text came out bold");
+}
+
+#[test]
+fn the_table_fills_the_page_at_a_legible_size() {
+    let (runs, fit) = danish_runs();
+    let fit = fit.expect("the template records its fit");
+    assert!(fit.fits);
+    assert!(fit.body_size_pt >= 7.5, "body text is {} pt", fit.body_size_pt);
+    let body = runs.iter().find(|r| r.text.contains("Conversations")).unwrap();
+    assert!(body.size_pt >= 7.5, "table text is {} pt", body.size_pt);
+    let top = runs.iter().map(|r| r.y_mm).fold(f64::MAX, f64::min);
+    let bottom = runs.iter().map(|r| r.y_mm).fold(f64::MIN, f64::max);
+    assert!(bottom - top > 0.85 * 210.0 - 18.0, "content spans only {:.0} mm", bottom - top);
 }
