@@ -291,3 +291,20 @@ fn the_table_fills_the_page_at_a_legible_size() {
     let bottom = runs.iter().map(|r| r.y_mm).fold(f64::MIN, f64::max);
     assert!(bottom - top > 0.85 * 210.0 - 18.0, "content spans only {:.0} mm", bottom - top);
 }
+
+#[test]
+fn template_errors_show_file_line_and_excerpt_and_fail_the_job() {
+    let project = project_copy();
+    edit(
+        &project.path().join("layouts/templates/overview.typ"),
+        "#let paint(hex) = rgb(hex)",
+        "#let paint(hex) = rgb(hex, nonsense: 1)",
+    );
+    let output =
+        flyerpress(&["build", "--project", project.path().to_str().unwrap(), "--lang", "da"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("unexpected argument: nonsense"), "{err}");
+    assert!(err.contains("layouts/templates/overview.typ:"), "{err}");
+    assert!(err.contains("rgb(hex, nonsense: 1)"), "no source excerpt: {err}");
+}
