@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use typst_layout::PagedDocument;
 
-use crate::check::check;
+use crate::check::{CheckOptions, check};
 use crate::error::{Error, Location, Problem};
 use crate::export::{ExportError, ExportSettings, export};
 use crate::inspect;
@@ -28,6 +28,8 @@ pub struct BuildOptions {
     pub langs: Vec<String>,
     /// Layouts to build; all when empty.
     pub layouts: Vec<String>,
+    /// Checks to apply before building.
+    pub check: CheckOptions,
 }
 
 /// A project loaded, checked and ready to build, with its shared typesetter.
@@ -42,10 +44,10 @@ pub struct Session {
 
 impl Session {
     /// Loads and checks a project. Invalid input is an error listing every problem.
-    pub fn open(project_dir: &Path) -> Result<Session, Error> {
+    pub fn open(project_dir: &Path, options: CheckOptions) -> Result<Session, Error> {
         let project = Project::load(project_dir)?;
         let typesetter = Typesetter::new(&project.fonts_dir())?;
-        let (errors, warnings) = check(&project, &typesetter);
+        let (errors, warnings) = check(&project, &typesetter, options);
         errors.into_result(Session { project, typesetter, warnings })
     }
 }
@@ -96,7 +98,7 @@ pub fn build(
     options: &BuildOptions,
     on_job: &(dyn Fn(&JobReport) + Sync),
 ) -> Result<BuildReport, Error> {
-    let session = Session::open(&options.project)?;
+    let session = Session::open(&options.project, options.check)?;
     let jobs = plan(&session.project, options)?;
     let out = options.out.clone().unwrap_or_else(|| options.project.join("output"));
     let mut reports: Vec<JobReport> = jobs
@@ -208,15 +210,12 @@ impl Session {
     pub fn typeset(&self, edition: &str, layout_name: &str) -> Result<Typeset<'_>, Error> {
         let project = &self.project;
         let layout = &project.layouts[layout_name].layout;
-        let (document, problems) = resolve(project, edition, layout);
-        let mut warnings: Vec<String> =
-            problems.iter().map(|w| format!("warning: {w}\n")).collect();
+        let document = resolve(project, edition, layout);
         let json = serde_json::to_vec(&document)
             .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
         let job =
             self.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;
-        let (paged, typst_warnings) = job.compile()?;
-        warnings.extend(typst_warnings);
+        let (paged, warnings) = job.compile()?;
         let fit = inspect::fit(&paged);
         if let Some(fit) = fit.filter(|f| !f.fits) {
             return Err(Error::Export(format!(

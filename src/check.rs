@@ -47,15 +47,29 @@ pub fn text_keys(facts: &Facts) -> Vec<String> {
     keys
 }
 
+/// How strict a check is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CheckOptions {
+    /// Treat a string missing from an edition as an error instead of falling back.
+    pub strict: bool,
+}
+
 /// Checks the whole project; returns the problems that stop a build and the warnings.
-pub fn check(project: &Project, typesetter: &Typesetter) -> (Problems, Vec<Problem>) {
+pub fn check(
+    project: &Project,
+    typesetter: &Typesetter,
+    options: CheckOptions,
+) -> (Problems, Vec<Problem>) {
     let mut errors = Problems::default();
     let mut warnings = Vec::new();
     check_config(project, &mut errors);
     warn_unconfigured(project, &mut warnings);
     check_facts(project, &mut errors);
     check_layouts(project, typesetter, &mut errors);
-    check_strings(project, &mut errors, &mut warnings);
+    check_strings(project, options, &mut errors, &mut warnings);
+    if errors.is_empty() {
+        check_coverage(project, typesetter, &mut errors);
+    }
     (errors, warnings)
 }
 
@@ -250,16 +264,32 @@ fn check_layouts(project: &Project, typesetter: &Typesetter, errors: &mut Proble
     }
 }
 
-fn check_strings(project: &Project, errors: &mut Problems, warnings: &mut Vec<Problem>) {
+fn check_strings(
+    project: &Project,
+    options: CheckOptions,
+    errors: &mut Problems,
+    warnings: &mut Vec<Problem>,
+) {
     let keys = text_keys(&project.facts);
     let base = &project.config.base;
     for (lang, edition) in &project.editions {
         for key in &keys {
-            if edition.strings.get(key).is_none() && lang == base {
+            if edition.strings.get(key).is_some() {
+                continue;
+            }
+            let location = Location::file(&edition.file.path).key(key);
+            if lang == base {
                 errors.push(
-                    Location::file(&edition.file.path).key(key),
+                    location,
                     format!("missing string `{key}` in the base language `{base}`"),
                 );
+            } else if options.strict {
+                errors.push(location, format!("edition `{lang}` has no string `{key}` (--strict)"));
+            } else {
+                warnings.push(Problem::new(
+                    location,
+                    format!("edition `{lang}` has no string `{key}`; the base text is used"),
+                ));
             }
         }
         for (key, text) in &edition.strings.0 {
@@ -273,6 +303,85 @@ fn check_strings(project: &Project, errors: &mut Problems, warnings: &mut Vec<Pr
             }
         }
     }
+}
+
+/// Every character an edition prints must have a glyph in the layout's fonts; Typst
+/// would otherwise draw an empty box without a word.
+fn check_coverage(project: &Project, typesetter: &Typesetter, errors: &mut Problems) {
+    let facts = &project.facts;
+    let base = &project.editions[&project.config.base];
+    for (lang, edition) in &project.editions {
+        let mut texts: Vec<(Location, String)> = text_keys(facts)
+            .into_iter()
+            .map(|key| {
+                let text = edition.strings.get(&key).or_else(|| base.strings.get(&key));
+                (edition.file.locate(&key), text.unwrap_or_default().to_owned())
+            })
+            .collect();
+        let config = project.edition_config(lang);
+        let stamp = crate::resolve::version_stamp("", lang, &config);
+        texts.push((project.config_file.locate(&format!("editions.{lang}")), stamp));
+        texts.extend(fact_texts(project));
+        for (location, text) in &texts {
+            for c in unique_printed_chars(text) {
+                let missing: Vec<&str> = project
+                    .layouts
+                    .iter()
+                    .filter(|(_, l)| !typesetter.covers(&l.layout.fonts.body, c))
+                    .map(|(name, _)| name.as_str())
+                    .collect();
+                if !missing.is_empty() {
+                    errors.push(
+                        location.clone(),
+                        format!(
+                            "edition `{lang}`: character `{c}` (U+{:04X}) is not covered by any \
+                             font of layout(s) {}",
+                            c as u32,
+                            missing.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Printed texts that come from the facts, the same in every edition.
+fn fact_texts(project: &Project) -> Vec<(Location, String)> {
+    let facts = &project.facts;
+    let file = &project.facts_file;
+    let mut texts = vec![(file.locate("licence"), facts.licence.clone())];
+    for (id, system) in &facts.systems {
+        if let Some(name) = &system.name {
+            texts.push((file.locate(&format!("systems.{id}.name")), name.clone()));
+        }
+    }
+    for (section, rows) in &facts.sections {
+        for (id, row) in rows {
+            let key = format!("sections.{section}.{id}.apps");
+            texts.extend(row.apps.iter().map(|app| (file.locate(&key), app.clone())));
+        }
+    }
+    for (id, status) in &facts.statuses {
+        if let Some(mark) = &status.mark {
+            texts.push((file.locate(&format!("statuses.{id}.mark")), mark.clone()));
+        }
+    }
+    texts.extend(
+        facts.links.iter().map(|(id, url)| (file.locate(&format!("links.{id}")), url.clone())),
+    );
+    texts
+}
+
+/// The characters of a text that need a glyph, each once: not whitespace, controls or
+/// invisible formatting characters (joiners, direction marks).
+fn unique_printed_chars(text: &str) -> Vec<char> {
+    let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}');
+    let mut chars: Vec<char> =
+        text.chars().filter(|&c| !c.is_whitespace() && !c.is_control() && !invisible(c)).collect();
+    chars.sort_unstable();
+    chars.dedup();
+    chars
 }
 
 fn unknown(what: &str, name: &str, expected: &str) -> String {

@@ -17,8 +17,10 @@ pub mod load;
 pub mod markup;
 pub mod project;
 pub mod resolve;
+pub mod status;
 pub mod typeset;
 pub mod write;
 
 pub use build::{BuildOptions, BuildReport, JobReport, Session, build};
+pub use check::CheckOptions;
 pub use error::{Error, Location, Problem};

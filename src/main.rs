@@ -1,15 +1,17 @@
 //! The `flyerpress` command: parses arguments, calls the library, maps the outcome to
-//! an exit code (0 all built, 1 a job failed, 2 bad invocation or invalid input).
+//! an exit code (0 all built, 1 a job failed or translations are incomplete under
+//! `--strict`, 2 bad invocation or invalid input).
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
-use clap::{Parser, Subcommand};
-use flyerpress::{BuildOptions, Error, JobReport, Session};
+use clap::{Args, Parser, Subcommand};
+use flyerpress::content::Review;
+use flyerpress::{BuildOptions, CheckOptions, Error, JobReport, Problem, Session, status};
 
-/// Exit code when a job failed but the input was valid.
+/// Exit code when a job failed, or translations are incomplete under `--strict`.
 const EXIT_FAILED: u8 = 1;
 /// Exit code for a bad invocation or invalid input.
 const EXIT_INVALID: u8 = 2;
@@ -22,13 +24,29 @@ struct Cli {
     command: Command,
 }
 
+/// Options every command that reads a project takes.
+#[derive(Debug, Args)]
+struct ProjectArgs {
+    /// The project folder (with content/, layouts/, fonts/).
+    #[arg(long, default_value = ".")]
+    project: PathBuf,
+    /// Treat a string missing from an edition as an error instead of using the base text.
+    #[arg(long)]
+    strict: bool,
+}
+
+impl ProjectArgs {
+    fn check(&self) -> CheckOptions {
+        CheckOptions { strict: self.strict }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build every edition in every layout (or the ones selected).
     Build {
-        /// The project folder (with content/, layouts/, fonts/).
-        #[arg(long, default_value = ".")]
-        project: PathBuf,
+        #[command(flatten)]
+        project: ProjectArgs,
         /// Where outputs go [default: <project>/output].
         #[arg(long)]
         out: Option<PathBuf>,
@@ -39,20 +57,37 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         layout: Vec<String>,
     },
+    /// Check content, layouts and font coverage without writing anything.
+    Check {
+        #[command(flatten)]
+        project: ProjectArgs,
+    },
+    /// Show per edition which strings are translated, missing, extra or stale.
+    Status {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Record the current translations in content/translations.lock.
+        #[arg(long)]
+        record: bool,
+    },
     /// List the editions and layouts of a project.
     List {
-        /// The project folder.
-        #[arg(long, default_value = ".")]
-        project: PathBuf,
+        #[command(flatten)]
+        project: ProjectArgs,
     },
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Build { project, out, lang, layout } => {
-            build(&BuildOptions { project, out, langs: lang, layouts: layout })
-        }
+    match Cli::parse().command {
+        Command::Build { project, out, lang, layout } => build(&BuildOptions {
+            check: project.check(),
+            project: project.project,
+            out,
+            langs: lang,
+            layouts: layout,
+        }),
+        Command::Check { project } => check(&project),
+        Command::Status { project, record } => translation_status(&project, record),
         Command::List { project } => list(&project),
     }
 }
@@ -68,9 +103,7 @@ fn build(options: &BuildOptions) -> ExitCode {
         Ok(report) => report,
         Err(error) => return invalid(&error),
     };
-    for warning in &report.warnings {
-        eprintln!("warning: {warning}");
-    }
+    print_warnings(&report.warnings);
     let failed = report.failed();
     let built = report.jobs.len() - failed;
     eprintln!("{built} built, {failed} failed in {:.1} s", started.elapsed().as_secs_f64());
@@ -104,22 +137,99 @@ fn print_report(job: &JobReport) {
     let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
-fn list(project: &std::path::Path) -> ExitCode {
-    let session = match Session::open(project) {
+fn print_warnings(warnings: &[Problem]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}
+
+fn open(args: &ProjectArgs) -> Result<Session, ExitCode> {
+    Session::open(&args.project, args.check()).map_err(|error| invalid(&error))
+}
+
+fn check(args: &ProjectArgs) -> ExitCode {
+    let session = match open(args) {
         Ok(session) => session,
+        Err(code) => return code,
+    };
+    print_warnings(&session.warnings);
+    let project = &session.project;
+    println!(
+        "ok: {} editions, {} layouts, every character covered by the layouts' fonts",
+        project.editions.len(),
+        project.layouts.len()
+    );
+    ExitCode::SUCCESS
+}
+
+fn translation_status(args: &ProjectArgs, record: bool) -> ExitCode {
+    // Status reports missing strings itself; it never fails on them while loading.
+    let lenient = ProjectArgs { project: args.project.clone(), strict: false };
+    let session = match open(&lenient) {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    let project = &session.project;
+    let lock_path = status::lock_path(project);
+    let lock = match status::read_lock(&lock_path) {
+        Ok(lock) => lock,
         Err(error) => return invalid(&error),
+    };
+    let statuses = status::status(project, &lock);
+    println!(
+        "{:<8} {:>10} {:>8} {:>6} {:>6} {:>9}",
+        "edition", "translated", "missing", "extra", "stale", "coverage"
+    );
+    for s in &statuses {
+        let name = if s.base { format!("{} (base)", s.lang) } else { s.lang.clone() };
+        println!(
+            "{name:<8} {:>10} {:>8} {:>6} {:>6} {:>8.1}%",
+            format!("{}/{}", s.translated, s.total),
+            s.missing.len(),
+            s.extra.len(),
+            s.stale.len(),
+            s.coverage()
+        );
+        for (what, keys) in [("missing", &s.missing), ("extra", &s.extra), ("stale", &s.stale)] {
+            for key in keys {
+                println!("    {what}: {key}");
+            }
+        }
+    }
+    if record {
+        let next = status::record(project, &lock);
+        if let Err(error) =
+            flyerpress::write::write_atomic(&lock_path, status::lock_text(&next).as_bytes())
+        {
+            return invalid(&error);
+        }
+        eprintln!("recorded the current translations in {}", lock_path.display());
+    }
+    let incomplete = statuses.iter().filter(|s| s.is_incomplete()).count();
+    if args.strict && incomplete > 0 {
+        eprintln!("{incomplete} edition(s) have missing or stale strings");
+        return ExitCode::from(EXIT_FAILED);
+    }
+    ExitCode::SUCCESS
+}
+
+fn list(args: &ProjectArgs) -> ExitCode {
+    let session = match open(args) {
+        Ok(session) => session,
+        Err(code) => return code,
     };
     let project = &session.project;
     println!("editions (base: {}):", project.config.base);
     for lang in project.editions.keys() {
         let config = project.edition_config(lang);
         let review = match config.review {
-            flyerpress::content::Review::Reviewed => "reviewed",
-            flyerpress::content::Review::Draft => "draft",
+            Review::Reviewed => "reviewed",
+            Review::Draft => "draft",
         };
+        let date = config.date;
         println!(
             "  {lang:<8} {:<4} {}-{:02}-{:02}  {review}",
-            config.code, config.date.year, config.date.month, config.date.day
+            config.code, date.year, date.month, date.day
         );
     }
     println!("layouts:");
@@ -142,7 +252,7 @@ fn invalid(error: &Error) -> ExitCode {
         Error::Invalid(problems) => problems.len(),
         _ => 1,
     };
-    eprintln!("stopped: {problems} problem(s) found, nothing was built");
+    eprintln!("stopped: {problems} problem(s) found, nothing was written");
     ExitCode::from(EXIT_INVALID)
 }
 

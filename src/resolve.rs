@@ -4,8 +4,7 @@
 
 use serde::Serialize;
 
-use crate::content::{Column, ColumnKind, Date, Review, Row};
-use crate::error::{Location, Problem};
+use crate::content::{Column, ColumnKind, Date, EditionConfig, Review, Row};
 use crate::layout::{Colors, Fonts, Layout, Sizes};
 use crate::markup::{self, Rich};
 use crate::project::{EditionFile, Project};
@@ -152,46 +151,46 @@ pub struct Link {
     pub display: String,
 }
 
-/// Looks up an edition's strings, falling back to the base edition and recording
-/// every fallback as a warning.
+/// Looks up an edition's strings, falling back to the base edition where one is
+/// missing ([`crate::check`] has reported those already).
 struct Texts<'a> {
     edition: &'a EditionFile,
     base: &'a EditionFile,
-    lang: &'a str,
-    warnings: Vec<Problem>,
+    rtl: bool,
 }
 
 impl Texts<'_> {
-    fn rich(&mut self, key: &str) -> Rich {
-        let text = match self.edition.strings.get(key) {
-            Some(text) => text,
-            None => {
-                self.warnings.push(Problem::new(
-                    Location::file(&self.edition.file.path).key(key),
-                    format!("edition `{}` has no string `{key}`; using the base text", self.lang),
-                ));
-                self.base.strings.get(key).unwrap_or_default()
-            }
-        };
+    /// Text that keeps its own left-to-right order (names, URLs, codes, markers): in a
+    /// right-to-left edition it is wrapped in Unicode isolates (LRI ... PDI), so the
+    /// bidirectional algorithm neither reorders it nor moves its punctuation.
+    fn ltr(&self, text: impl Into<String>) -> String {
+        let text = text.into();
+        if self.rtl && !text.is_empty() { format!("\u{2066}{text}\u{2069}") } else { text }
+    }
+
+    fn rich(&self, key: &str) -> Rich {
+        let text = self.edition.strings.get(key).or_else(|| self.base.strings.get(key));
+        let text = text.unwrap_or_default();
         // Checked up front; a string that still fails is shown as written.
         markup::parse(text).unwrap_or_else(|_| markup::plain(text))
     }
 
-    fn plain(&mut self, key: &str) -> String {
+    fn plain(&self, key: &str) -> String {
         markup::to_plain(&self.rich(key))
     }
 }
 
 /// Builds the document model of one edition in one layout. The project must have
-/// passed [`crate::check::check`]; returns the model and warnings.
-pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> (Document, Vec<Problem>) {
+/// passed [`crate::check::check`].
+pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
     let facts = &project.facts;
     let edition_config = project.edition_config(lang);
-    let mut texts = Texts {
+    let (language, region) = split_lang(lang);
+    let dir = direction(&language);
+    let texts = &Texts {
         edition: &project.editions[lang],
         base: &project.editions[&project.config.base],
-        lang,
-        warnings: Vec::new(),
+        rtl: dir == "rtl",
     };
     let title = texts.rich("title");
     let legend = facts
@@ -203,34 +202,31 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> (Document, Vec
             text: texts.rich(&format!("legend.{id}")),
         })
         .collect();
-    let columns = facts.columns.iter().map(|c| heading(c, project, &mut texts)).collect();
+    let columns = facts.columns.iter().map(|c| heading(c, project, texts)).collect();
     let sections = facts
         .sections
         .iter()
         .map(|(id, rows)| Section {
             title: texts.rich(&format!("sections.{id}")),
-            rows: section_rows(rows.iter().collect(), project, &mut texts),
+            rows: section_rows(rows.iter().collect(), project, texts),
         })
         .collect();
     let footnotes = facts
         .footnotes
         .iter()
         .map(|id| Footnote {
-            label: format!("({id})"),
+            label: texts.ltr(format!("({id})")),
             text: texts.rich(&format!("footnotes.{id}")),
         })
         .collect();
     let links = facts
         .footer_links
         .iter()
-        .map(|id| link(texts.rich(&format!("links.{id}")), &facts.links[id]))
+        .map(|id| link(texts, texts.rich(&format!("links.{id}")), &facts.links[id]))
         .collect();
-    let date = format_date(lang, edition_config.date);
-    let version = format!("{} {} - {date}", texts.plain("version"), edition_config.code);
     let (width_mm, height_mm) = layout.page.size_mm();
-    let (language, region) = split_lang(lang);
-    let document = Document {
-        lang: Lang { edition: lang.to_owned(), dir: direction(&language), language, region },
+    Document {
+        lang: Lang { edition: lang.to_owned(), dir, language, region },
         meta: Meta {
             title: markup::to_plain(&title),
             author: project.config.publisher.clone(),
@@ -252,14 +248,22 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> (Document, Vec
         sections,
         footnotes,
         links,
-        licence: facts.licence.clone(),
-        version,
-        site: link(Vec::new(), &facts.links["site"]),
-    };
-    (document, texts.warnings)
+        licence: texts.ltr(facts.licence.clone()),
+        version: format!(
+            "{} {}",
+            texts.plain("version"),
+            texts.ltr(version_stamp("", lang, &edition_config).trim_start())
+        ),
+        site: link(texts, Vec::new(), &facts.links["site"]),
+    }
 }
 
-fn heading(column: &Column, project: &Project, texts: &mut Texts) -> Heading {
+/// The version stamp, e.g. "Version: DK - 01.02.2026".
+pub fn version_stamp(label: &str, lang: &str, edition: &EditionConfig) -> String {
+    format!("{label} {} - {}", edition.code, format_date(lang, edition.date))
+}
+
+fn heading(column: &Column, project: &Project, texts: &Texts) -> Heading {
     Heading {
         id: column.id.clone(),
         kind: column.kind,
@@ -270,16 +274,12 @@ fn heading(column: &Column, project: &Project, texts: &mut Texts) -> Heading {
 }
 
 /// The rows of a section; a network cell covers the following rows that share it.
-fn section_rows(
-    rows: Vec<(&String, &Row)>,
-    project: &Project,
-    texts: &mut Texts,
-) -> Vec<Vec<Cell>> {
+fn section_rows(rows: Vec<(&String, &Row)>, project: &Project, texts: &Texts) -> Vec<Vec<Cell>> {
     let mut out = Vec::with_capacity(rows.len());
     for (index, (id, row)) in rows.iter().enumerate() {
         let mut cells = Vec::new();
         for column in &project.facts.columns {
-            let marks = markers(row, &column.id);
+            let marks = texts.ltr(markers(row, &column.id));
             let cell = |lines: Vec<Rich>, marks: String| Cell {
                 kind: column.kind,
                 lines,
@@ -299,7 +299,7 @@ fn section_rows(
                     } else if row.apps.is_empty() {
                         Vec::new()
                     } else {
-                        vec![markup::plain(format!("{}, ...", row.apps.join(", ")))]
+                        vec![markup::plain(texts.ltr(format!("{}, ...", row.apps.join(", "))))]
                     };
                     cells.push(cell(lines, marks));
                 }
@@ -317,7 +317,7 @@ fn section_rows(
                 ColumnKind::Status => {
                     let status = &row.status[&column.id];
                     let symbol = project.facts.statuses[status].mark.clone();
-                    let marks = [symbol.unwrap_or_default(), marks]
+                    let marks = [texts.ltr(symbol.unwrap_or_default()), marks]
                         .into_iter()
                         .filter(|m| !m.is_empty())
                         .collect::<Vec<_>>()
@@ -335,9 +335,9 @@ fn section_rows(
     out
 }
 
-fn system_name(id: &str, project: &Project, texts: &mut Texts) -> Rich {
+fn system_name(id: &str, project: &Project, texts: &Texts) -> Rich {
     match &project.facts.systems[id].name {
-        Some(name) => markup::plain(name.clone()),
+        Some(name) => markup::plain(texts.ltr(name.clone())),
         None => texts.rich(&format!("systems.{id}")),
     }
 }
@@ -352,9 +352,9 @@ fn markers(row: &Row, column: &str) -> String {
     printed.join(" ")
 }
 
-fn link(label: Rich, url: &str) -> Link {
+fn link(texts: &Texts, label: Rich, url: &str) -> Link {
     let display = url.trim_start_matches("https://").trim_start_matches("http://");
-    Link { label, url: url.to_owned(), display: display.trim_end_matches('/').to_owned() }
+    Link { label, url: url.to_owned(), display: texts.ltr(display.trim_end_matches('/')) }
 }
 
 /// Splits an edition code like `pt-BR` into language and region.

@@ -71,6 +71,15 @@ impl Typesetter {
         self.book.contains_family(&family.to_lowercase())
     }
 
+    /// Whether any font of the given families has a glyph for `c`.
+    pub fn covers(&self, families: &[String], c: char) -> bool {
+        families.iter().any(|family| {
+            self.book
+                .select_family(&family.to_lowercase())
+                .any(|i| self.fonts[i].info().coverage.contains(c as u32))
+        })
+    }
+
     /// The loaded fonts.
     pub fn fonts(&self) -> &[Font] {
         &self.fonts
