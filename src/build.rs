@@ -68,6 +68,8 @@ pub struct JobReport {
     pub id: JobId,
     /// Files written, with their sizes in bytes.
     pub outputs: Vec<(PathBuf, u64)>,
+    /// The body type size the template chose, in points.
+    pub body_size_pt: Option<f64>,
     /// Warnings: fallbacks to the base text, Typst warnings.
     pub warnings: Vec<String>,
     /// Why the job failed, if it did.
@@ -161,7 +163,13 @@ pub fn output_path(out: &Path, id: &JobId, format: Format) -> PathBuf {
 }
 
 fn run_job(session: &Session, id: JobId, out: &Path) -> JobReport {
-    let mut report = JobReport { id, outputs: Vec::new(), warnings: Vec::new(), error: None };
+    let mut report = JobReport {
+        id,
+        outputs: Vec::new(),
+        body_size_pt: None,
+        warnings: Vec::new(),
+        error: None,
+    };
     if let Err(error) = produce(session, out, &mut report) {
         report.error = Some(error);
     }
@@ -174,10 +182,12 @@ fn produce(session: &Session, out: &Path, report: &mut JobReport) -> Result<(), 
     let layout = &session.project.layouts[&id.layout].layout;
     let typeset = session.typeset(&id.edition, &id.layout)?;
     report.warnings.extend(typeset.warnings.iter().cloned());
+    report.body_size_pt = typeset.fit.map(|f| f.body_size_pt);
     let settings = ExportSettings {
         ident: format!("flyerpress/{}/{}", id.edition, id.layout),
         date: typeset.document.meta.date,
         pdf: &layout.pdf,
+        bleed: layout.page.bleed_mm > 0.0 && layout.sheet.is_none(),
     };
     for &format in &layout.outputs {
         let bytes = export(&typeset.paged, format, &settings).map_err(|e| match e {

@@ -5,8 +5,9 @@ use std::collections::BTreeSet;
 
 use crate::content::{ColumnKind, Facts};
 use crate::error::{Location, Problem, Problems};
+use crate::layout::{ColorMode, Layout, Sizes};
 use crate::markup;
-use crate::project::Project;
+use crate::project::{PaletteFile, Project};
 use crate::typeset::Typesetter;
 
 /// The translation keys the facts need, in a stable order.
@@ -213,20 +214,37 @@ fn check_facts(project: &Project, errors: &mut Problems) {
 }
 
 fn check_layouts(project: &Project, typesetter: &Typesetter, errors: &mut Problems) {
+    for file in project.palettes.values() {
+        check_palette(project, file, errors);
+    }
     for (name, file) in &project.layouts {
         let layout = &file.layout;
-        for status in project.facts.statuses.keys() {
-            if !layout.colors.status.contains_key(status) {
-                errors.push(
-                    file.file.locate("colors.status"),
-                    format!("layout `{name}` has no colour for status `{status}`"),
-                );
+        let at = |key: &str| file.file.locate(key);
+        match project.palettes.get(&layout.palette) {
+            None => errors.push(
+                at("palette"),
+                format!(
+                    "unknown palette `{}`; expected one of {} (layouts/palettes/<name>.yaml)",
+                    layout.palette,
+                    names(project.palettes.keys())
+                ),
+            ),
+            Some(palette) if layout.color_mode == ColorMode::Cmyk => {
+                if palette.palette.text.cmyk != [0.0, 0.0, 0.0, 100.0] {
+                    errors.push(
+                        palette.file.locate("text.cmyk"),
+                        format!(
+                            "layout `{name}` prints in CMYK: text must be [0, 0, 0, 100] (100 % K)"
+                        ),
+                    );
+                }
             }
+            Some(_) => {}
         }
         for family in &layout.fonts.body {
             if !typesetter.has_family(family) {
                 errors.push(
-                    file.file.locate("fonts.body"),
+                    at("fonts.body"),
                     format!(
                         "font family `{family}` is not among the bundled fonts in {}",
                         project.fonts_dir().display()
@@ -235,31 +253,85 @@ fn check_layouts(project: &Project, typesetter: &Typesetter, errors: &mut Proble
             }
         }
         if layout.fonts.body.is_empty() {
-            errors.push(file.file.locate("fonts.body"), "name at least one font family");
+            errors.push(at("fonts.body"), "name at least one font family");
         }
         if layout.outputs.is_empty() {
-            errors.push(file.file.locate("outputs"), "name at least one output format");
+            errors.push(at("outputs"), "name at least one output format");
         }
-        let sizes = &layout.sizes;
-        for (key, size) in [("body_min", sizes.body_min), ("body_max", sizes.body_max)] {
-            if !(1.0..=200.0).contains(&size) {
-                errors.push(
-                    file.file.locate(&format!("sizes.{key}")),
-                    format!("type size {size} pt is out of range; expected 1 to 200"),
-                );
-            }
+        check_lengths(layout, &at, errors);
+        check_sizes(&layout.sizes, &at, errors);
+    }
+}
+
+fn check_palette(project: &Project, file: &PaletteFile, errors: &mut Problems) {
+    let palette = &file.palette;
+    for status in project.facts.statuses.keys() {
+        if !palette.status.contains_key(status) {
+            errors.push(file.file.locate("status"), format!("no colour for status `{status}`"));
         }
-        if sizes.body_min > sizes.body_max {
-            errors.push(file.file.locate("sizes.body_min"), "body_min is larger than body_max");
+    }
+    for (role, swatch) in palette.swatches() {
+        if swatch.cmyk.iter().any(|v| !(0.0..=100.0).contains(v)) {
+            errors.push(
+                file.file.locate(&format!("{role}.cmyk")),
+                "CMYK values are per cent, from 0 to 100",
+            );
         }
-        for (key, scale) in [("title_scale", sizes.title_scale), ("small_scale", sizes.small_scale)]
-        {
-            if !(0.1..=10.0).contains(&scale) {
-                errors.push(
-                    file.file.locate(&format!("sizes.{key}")),
-                    format!("scale {scale} is out of range; expected 0.1 to 10"),
-                );
-            }
+        if swatch.ink() > MAX_INK {
+            errors.push(
+                file.file.locate(&format!("{role}.cmyk")),
+                format!("total ink {} % is above the {MAX_INK} % print shops accept", swatch.ink()),
+            );
+        }
+    }
+}
+
+/// The most ink (sum of C, M, Y and K in per cent) a print colour may use.
+pub const MAX_INK: f64 = 330.0;
+
+fn check_lengths(layout: &Layout, at: &dyn Fn(&str) -> Location, errors: &mut Problems) {
+    let page = &layout.page;
+    let (width, height) = page.size_mm();
+    if !(0.0..width.min(height) / 3.0).contains(&page.margin_mm) {
+        errors.push(
+            at("page.margin_mm"),
+            format!("margin {} mm does not leave room for content", page.margin_mm),
+        );
+    }
+    if !(0.0..=20.0).contains(&page.bleed_mm) {
+        errors.push(
+            at("page.bleed_mm"),
+            format!("bleed {} mm is out of range; expected 0 to 20", page.bleed_mm),
+        );
+    }
+    if let Some(sheet) = &layout.sheet {
+        if sheet.copies == 0 {
+            errors.push(at("sheet.copies"), "a sheet needs at least one copy");
+        }
+        if crate::impose::impose(page, sheet).is_none() {
+            errors.push(at("sheet"), "the copies, marks and margins do not fit on the sheet");
+        }
+    }
+}
+
+fn check_sizes(sizes: &Sizes, at: &dyn Fn(&str) -> Location, errors: &mut Problems) {
+    for (key, size) in [("body_min", sizes.body_min), ("body_max", sizes.body_max)] {
+        if !(1.0..=200.0).contains(&size) {
+            errors.push(
+                at(&format!("sizes.{key}")),
+                format!("type size {size} pt is out of range; expected 1 to 200"),
+            );
+        }
+    }
+    if sizes.body_min > sizes.body_max {
+        errors.push(at("sizes.body_min"), "body_min is larger than body_max");
+    }
+    for (key, scale) in [("title_scale", sizes.title_scale), ("small_scale", sizes.small_scale)] {
+        if !(0.1..=10.0).contains(&scale) {
+            errors.push(
+                at(&format!("sizes.{key}")),
+                format!("scale {scale} is out of range; expected 0.1 to 10"),
+            );
         }
     }
 }

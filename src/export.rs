@@ -8,6 +8,7 @@ use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
 use crate::content::Date;
 use crate::layout::{Format, PdfSettings, PdfStandard};
+use crate::prepress;
 
 /// Resolution of full-page PNG exports, in dots per inch.
 pub const PNG_DPI: f32 = 150.0;
@@ -20,6 +21,8 @@ pub struct ExportSettings<'a> {
     pub date: Date,
     /// The layout's PDF settings.
     pub pdf: &'a PdfSettings,
+    /// Whether the page has bleed, so the PDF needs a BleedBox.
+    pub bleed: bool,
 }
 
 /// Why an export failed.
@@ -38,8 +41,15 @@ pub fn export(
     settings: &ExportSettings,
 ) -> Result<Vec<u8>, ExportError> {
     match format {
-        Format::Pdf => typst_pdf::pdf(document, &pdf_options(settings)?)
-            .map_err(|d| ExportError::Diagnostics(d.to_vec())),
+        Format::Pdf => {
+            let pdf = typst_pdf::pdf(document, &pdf_options(settings)?)
+                .map_err(|d| ExportError::Diagnostics(d.to_vec()))?;
+            if settings.bleed {
+                prepress::add_bleed_box(&pdf).map_err(ExportError::Other)
+            } else {
+                Ok(pdf)
+            }
+        }
         Format::Svg => Ok(typst_svg::svg(first_page(document)?, &svg_options()).into_bytes()),
         Format::Png => png(document, PNG_DPI),
     }
@@ -67,6 +77,7 @@ fn pdf_options(settings: &ExportSettings) -> Result<PdfOptions, ExportError> {
         .map(|s| match s {
             PdfStandard::A2b => typst_pdf::PdfStandard::A_2b,
             PdfStandard::Ua1 => typst_pdf::PdfStandard::Ua_1,
+            PdfStandard::V1_6 => typst_pdf::PdfStandard::V_1_6,
             PdfStandard::V1_7 => typst_pdf::PdfStandard::V_1_7,
         })
         .collect();

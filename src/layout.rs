@@ -11,10 +11,15 @@ use serde::{Deserialize, Deserializer, Serialize};
 pub struct Layout {
     /// The Typst template, relative to `layouts/templates/`.
     pub template: String,
-    /// Paper and margins.
+    /// Paper, margins and bleed of one copy.
     pub page: Page,
-    /// Colours, by role.
-    pub colors: Colors,
+    /// Copies imposed on a larger sheet, for printing at home and cutting.
+    #[serde(default)]
+    pub sheet: Option<Sheet>,
+    /// The palette (`layouts/palettes/<name>.yaml`) the layout's colours come from.
+    pub palette: String,
+    /// Which values of the palette to use: `rgb` for screens, `cmyk` for print.
+    pub color_mode: ColorMode,
     /// Font families, in order of preference.
     pub fonts: Fonts,
     /// Type sizes in points.
@@ -24,6 +29,47 @@ pub struct Layout {
     /// PDF settings.
     #[serde(default)]
     pub pdf: PdfSettings,
+}
+
+/// How colours are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorMode {
+    /// sRGB, for screens (and PDF/A).
+    Rgb,
+    /// DeviceCMYK, for print shops.
+    Cmyk,
+}
+
+/// A sheet that carries several copies of the page, with cut marks.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sheet {
+    /// Paper of the sheet.
+    pub paper: Paper,
+    /// Orientation of the sheet.
+    pub orientation: Orientation,
+    /// How many copies, stacked along the sheet's length.
+    pub copies: u32,
+    /// The printer's unprintable margin, in millimetres: nothing is drawn in it.
+    pub margin_mm: f64,
+    /// Length of the cut marks, in millimetres.
+    pub marks_mm: f64,
+}
+
+impl Sheet {
+    /// Width and height of the sheet in millimetres.
+    pub fn size_mm(&self) -> (f64, f64) {
+        oriented(self.paper, self.orientation)
+    }
+}
+
+fn oriented(paper: Paper, orientation: Orientation) -> (f64, f64) {
+    let (w, h) = paper.portrait_mm();
+    match orientation {
+        Orientation::Portrait => (w, h),
+        Orientation::Landscape => (h, w),
+    }
 }
 
 /// Paper, orientation and margins.
@@ -36,6 +82,10 @@ pub struct Page {
     pub orientation: Orientation,
     /// Margin on every side, in millimetres.
     pub margin_mm: f64,
+    /// Bleed on every side, in millimetres: backgrounds that touch the trimmed edge
+    /// extend this far beyond it.
+    #[serde(default)]
+    pub bleed_mm: f64,
 }
 
 /// The ISO paper sizes a layout can use.
@@ -80,43 +130,132 @@ pub enum Orientation {
 impl Page {
     /// Width and height of the trimmed page in millimetres.
     pub fn size_mm(&self) -> (f64, f64) {
-        let (w, h) = self.paper.portrait_mm();
-        match self.orientation {
-            Orientation::Portrait => (w, h),
-            Orientation::Landscape => (h, w),
+        oriented(self.paper, self.orientation)
+    }
+}
+
+/// A palette (`layouts/palettes/<name>.yaml`): colours by role, each with an sRGB
+/// value for screens and a CMYK value for print. Each status of the facts needs one
+/// under `status`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Palette {
+    /// Body text.
+    pub text: Swatch,
+    /// Table rules.
+    pub rule: Swatch,
+    /// Column header background.
+    pub header: Swatch,
+    /// Section heading background and the stripe along the top edge.
+    pub section: Swatch,
+    /// Section heading text.
+    pub section_text: Swatch,
+    /// Status cell backgrounds, by status id.
+    pub status: BTreeMap<String, Swatch>,
+}
+
+impl Palette {
+    /// Every swatch with its role, for checks.
+    pub fn swatches(&self) -> Vec<(String, &Swatch)> {
+        let mut all = vec![
+            ("text".to_owned(), &self.text),
+            ("rule".to_owned(), &self.rule),
+            ("header".to_owned(), &self.header),
+            ("section".to_owned(), &self.section),
+            ("section_text".to_owned(), &self.section_text),
+        ];
+        all.extend(self.status.iter().map(|(id, s)| (format!("status.{id}"), s)));
+        all
+    }
+
+    /// The palette in one colour mode, as the template reads it.
+    pub fn resolve(&self, mode: ColorMode) -> Colors {
+        let pick = |s: &Swatch| s.in_mode(mode);
+        Colors {
+            text: pick(&self.text),
+            rule: pick(&self.rule),
+            header: pick(&self.header),
+            section: pick(&self.section),
+            section_text: pick(&self.section_text),
+            status: self.status.iter().map(|(id, s)| (id.clone(), pick(s))).collect(),
         }
     }
 }
 
-/// Colours by role; each status of the facts needs one under `status`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+/// One colour for screen and print.
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct Swatch {
+    /// sRGB value.
+    pub rgb: Rgb,
+    /// CMYK value in per cent of cyan, magenta, yellow and black.
+    pub cmyk: [f64; 4],
+}
+
+impl Swatch {
+    /// Total ink coverage of the CMYK value, in per cent.
+    pub fn ink(&self) -> f64 {
+        self.cmyk.iter().sum()
+    }
+
+    fn in_mode(&self, mode: ColorMode) -> Paint {
+        match mode {
+            ColorMode::Rgb => Paint::Rgb(self.rgb.clone()),
+            ColorMode::Cmyk => Paint::Cmyk(self.cmyk),
+        }
+    }
+}
+
+/// Colours in one mode, by role, as the template reads them.
+#[derive(Debug, Clone, Serialize)]
 pub struct Colors {
     /// Body text.
-    pub text: Color,
+    pub text: Paint,
     /// Table rules.
-    pub rule: Color,
+    pub rule: Paint,
     /// Column header background.
-    pub header: Color,
-    /// Section heading background.
-    pub section: Color,
+    pub header: Paint,
+    /// Section heading background and top stripe.
+    pub section: Paint,
     /// Section heading text.
-    pub section_text: Color,
-    /// Status cell backgrounds, by status id.
-    pub status: BTreeMap<String, Color>,
+    pub section_text: Paint,
+    /// Status cell backgrounds.
+    pub status: BTreeMap<String, Paint>,
+}
+
+/// A colour as the template reads it: `{"rgb": "#rrggbb"}` or `{"cmyk": [c, m, y, k]}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paint {
+    /// sRGB.
+    Rgb(Rgb),
+    /// CMYK in per cent.
+    Cmyk([f64; 4]),
 }
 
 /// An sRGB colour written `#rrggbb`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
-pub struct Color(String);
+pub struct Rgb(String);
 
-impl<'de> Deserialize<'de> for Color {
+impl Rgb {
+    /// Relative luminance (0 black to 1 white), as a grey printer would render it.
+    pub fn luminance(&self) -> f64 {
+        let channel = |i: usize| {
+            let v = u8::from_str_radix(&self.0[1 + 2 * i..3 + 2 * i], 16).unwrap_or(0);
+            let c = f64::from(v) / 255.0;
+            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+    }
+}
+
+impl<'de> Deserialize<'de> for Rgb {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         let hex = text.strip_prefix('#').unwrap_or("");
         if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            Ok(Color(text.to_ascii_lowercase()))
+            Ok(Rgb(text.to_ascii_lowercase()))
         } else {
             Err(serde::de::Error::invalid_value(
                 serde::de::Unexpected::Str(&text),
@@ -184,6 +323,9 @@ pub struct PdfSettings {
 /// A PDF standard Typst can enforce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub enum PdfStandard {
+    /// Plain PDF 1.6, for print editions (PDF/A refuses CMYK in Typst 0.15).
+    #[serde(rename = "1.6")]
+    V1_6,
     /// PDF/A-2b, for archiving.
     #[serde(rename = "a-2b")]
     A2b,

@@ -126,8 +126,10 @@ fn print_report(job: &JobReport) {
     }
     match &job.error {
         None => {
+            let body = job.body_size_pt.map(|s| format!(", body text {s} pt")).unwrap_or_default();
             for (path, size) in &job.outputs {
-                text.push_str(&format!("wrote {} ({} KiB)\n", path.display(), size.div_ceil(1024)));
+                let kib = size.div_ceil(1024);
+                text.push_str(&format!("wrote {} ({kib} KiB{body})\n", path.display()));
             }
         }
         Some(error) => {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::content::{Config, Date, EditionConfig, Facts, Review, Strings};
 use crate::error::{Error, Location, Problems};
-use crate::layout::Layout;
+use crate::layout::{Layout, Palette};
 use crate::load::{line_of_key, read_yaml};
 use crate::typeset::Templates;
 
@@ -53,6 +53,15 @@ pub struct LayoutFile {
     pub layout: Layout,
 }
 
+/// A palette (`layouts/palettes/<name>.yaml`).
+#[derive(Debug, Clone)]
+pub struct PaletteFile {
+    /// The file.
+    pub file: SourceFile,
+    /// The colours.
+    pub palette: Palette,
+}
+
 /// Everything a build reads, loaded and parsed.
 pub struct Project {
     /// The project folder.
@@ -69,6 +78,8 @@ pub struct Project {
     pub editions: BTreeMap<String, EditionFile>,
     /// Layouts by name, from the files `layouts/<name>.yaml`.
     pub layouts: BTreeMap<String, LayoutFile>,
+    /// Palettes by name, from the files `layouts/palettes/<name>.yaml`.
+    pub palettes: BTreeMap<String, PaletteFile>,
     /// The templates of `layouts/templates/`.
     pub templates: Templates,
 }
@@ -96,6 +107,15 @@ impl Project {
         for (name, path) in yaml_files(&layouts_dir, &mut problems) {
             if let Some((layout, file)) = load_yaml::<Layout>(&path, &mut problems) {
                 layouts.insert(name, LayoutFile { file, layout });
+            }
+        }
+        let mut palettes = BTreeMap::new();
+        let palettes_dir = layouts_dir.join("palettes");
+        if palettes_dir.is_dir() {
+            for (name, path) in yaml_files(&palettes_dir, &mut problems) {
+                if let Some((palette, file)) = load_yaml::<Palette>(&path, &mut problems) {
+                    palettes.insert(name, PaletteFile { file, palette });
+                }
             }
         }
         let templates = Templates::load(&layouts_dir.join("templates"), root)?;
@@ -130,6 +150,7 @@ impl Project {
             facts_file,
             editions,
             layouts,
+            palettes,
             templates,
         };
         problems.into_result(project)

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::content::{Column, ColumnKind, Date, EditionConfig, Review, Row};
+use crate::impose::{Imposition, impose};
 use crate::layout::{Colors, Fonts, Layout, Sizes};
 use crate::markup::{self, Rich};
 use crate::project::{EditionFile, Project};
@@ -56,6 +57,8 @@ pub struct Lang {
 pub struct Meta {
     /// Title, plain.
     pub title: String,
+    /// Subject: the title with the version stamp.
+    pub subject: String,
     /// Author / publisher.
     pub author: String,
     /// Keywords.
@@ -75,7 +78,11 @@ pub struct Style {
     pub height_mm: f64,
     /// Margin in millimetres.
     pub margin_mm: f64,
-    /// Colours.
+    /// Bleed in millimetres.
+    pub bleed_mm: f64,
+    /// Copies on a sheet with cut marks, for layouts that impose.
+    pub sheet: Option<Imposition>,
+    /// Colours, in the layout's colour mode.
     pub colors: Colors,
     /// Font families.
     pub fonts: Fonts,
@@ -225,10 +232,16 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         .map(|id| link(texts, texts.rich(&format!("links.{id}")), &facts.links[id]))
         .collect();
     let (width_mm, height_mm) = layout.page.size_mm();
+    let version = format!(
+        "{} {}",
+        texts.plain("version"),
+        texts.ltr(version_stamp("", lang, &edition_config).trim_start())
+    );
     Document {
         lang: Lang { edition: lang.to_owned(), dir, language, region },
         meta: Meta {
             title: markup::to_plain(&title),
+            subject: format!("{}, {}", markup::to_plain(&title), version),
             author: project.config.publisher.clone(),
             keywords: project.config.keywords.clone(),
             date: edition_config.date,
@@ -238,7 +251,9 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
             width_mm,
             height_mm,
             margin_mm: layout.page.margin_mm,
-            colors: layout.colors.clone(),
+            bleed_mm: layout.page.bleed_mm,
+            sheet: layout.sheet.as_ref().and_then(|sheet| impose(&layout.page, sheet)),
+            colors: project.palettes[&layout.palette].palette.resolve(layout.color_mode),
             fonts: layout.fonts.clone(),
             sizes: layout.sizes.clone(),
         },
@@ -249,11 +264,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         footnotes,
         links,
         licence: texts.ltr(facts.licence.clone()),
-        version: format!(
-            "{} {}",
-            texts.plain("version"),
-            texts.ltr(version_stamp("", lang, &edition_config).trim_start())
-        ),
+        version,
         site: link(texts, Vec::new(), &facts.links["site"]),
     }
 }

@@ -26,7 +26,7 @@ fn stderr(output: &Output) -> String {
 /// that a test may edit.
 fn project_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["content", "layouts", "layouts/templates"] {
+    for sub in ["content", "layouts", "layouts/templates", "layouts/palettes"] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         for entry in std::fs::read_dir(repo().join(sub)).unwrap() {
             let path = entry.unwrap().path();
@@ -314,8 +314,8 @@ fn template_errors_show_file_line_and_excerpt_and_fail_the_job() {
     let project = project_copy();
     edit(
         &project.path().join("layouts/templates/overview.typ"),
-        "#let paint(hex) = rgb(hex)",
-        "#let paint(hex) = rgb(hex, nonsense: 1)",
+        "else { rgb(c.rgb) }",
+        "else { rgb(c.rgb, nonsense: 1) }",
     );
     let output =
         flyerpress(&["build", "--project", project.path().to_str().unwrap(), "--lang", "da"]);
@@ -323,7 +323,7 @@ fn template_errors_show_file_line_and_excerpt_and_fail_the_job() {
     let err = stderr(&output);
     assert!(err.contains("unexpected argument: nonsense"), "{err}");
     assert!(err.contains("layouts/templates/overview.typ:"), "{err}");
-    assert!(err.contains("rgb(hex, nonsense: 1)"), "no source excerpt: {err}");
+    assert!(err.contains("rgb(c.rgb, nonsense: 1)"), "no source excerpt: {err}");
 }
 
 /// Every edition of the repository in the screen layout, built once.
@@ -585,5 +585,242 @@ fn a_fact_changes_in_one_place_for_every_edition() {
         let threema = &document.sections[0].rows[6];
         let client: Vec<_> = threema.iter().filter(|c| c.status.is_some()).collect();
         assert_eq!(client[1].status.as_deref(), Some("proprietary"), "{lang}");
+    }
+}
+
+/// The Danish edition in every layout, built once.
+fn danish_layouts() -> &'static Path {
+    static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let dir = out.path().to_str().unwrap();
+        let output = flyerpress(&[
+            "build",
+            "--project",
+            repo().to_str().unwrap(),
+            "--out",
+            dir,
+            "--lang",
+            "da",
+        ]);
+        assert!(output.status.success(), "build failed:\n{}", stderr(&output));
+        out
+    })
+    .path()
+}
+
+/// A page box in millimetres: [left, bottom, right, top].
+fn page_box(document: &Document, name: &[u8]) -> Option<[f64; 4]> {
+    let pages = document.get_pages();
+    let page = document.get_dictionary(pages[&1]).unwrap();
+    let array = page.get(name).ok()?.as_array().unwrap();
+    let mm: Vec<f64> =
+        array.iter().map(|o| f64::from(o.as_float().unwrap()) * 25.4 / 72.0).collect();
+    Some([mm[0], mm[1], mm[2], mm[3]])
+}
+
+fn assert_close(actual: [f64; 4], expected: [f64; 4], what: &str) {
+    for (a, e) in actual.iter().zip(expected) {
+        assert!((a - e).abs() < 0.05, "{what}: {actual:?} is not {expected:?}");
+    }
+}
+
+/// Every content stream a page draws with: its contents and, recursively, the form
+/// XObjects, patterns and annotation appearances its resources name.
+fn content_operators(document: &Document) -> Vec<String> {
+    fn walk(document: &Document, resources: &lopdf::Dictionary, out: &mut Vec<String>, depth: u32) {
+        if depth > 16 {
+            return;
+        }
+        for kind in [&b"XObject"[..], b"Pattern"] {
+            let Ok(dict) = resources
+                .get(kind)
+                .and_then(|o| document.dereference(o))
+                .and_then(|(_, o)| o.as_dict())
+            else {
+                continue;
+            };
+            for (_, object) in dict.iter() {
+                let Ok((_, Object::Stream(stream))) = document.dereference(object) else {
+                    continue;
+                };
+                if let Ok(content) = stream.decompressed_content() {
+                    out.extend(
+                        lopdf::content::Content::decode(&content).unwrap().operations.iter().map(
+                            |op| {
+                                let operands: Vec<String> =
+                                    op.operands.iter().map(|o| format!("{o:?}")).collect();
+                                format!("{} {}", operands.join(" "), op.operator)
+                            },
+                        ),
+                    );
+                }
+                if let Ok(inner) = stream
+                    .dict
+                    .get(b"Resources")
+                    .and_then(|o| document.dereference(o))
+                    .and_then(|(_, o)| o.as_dict())
+                {
+                    walk(document, inner, out, depth + 1);
+                }
+            }
+        }
+    }
+    let pages = document.get_pages();
+    let id = pages[&1];
+    let content = document.get_and_decode_page_content(id).unwrap();
+    let mut out: Vec<String> = content
+        .operations
+        .iter()
+        .map(|op| {
+            let operands: Vec<String> = op.operands.iter().map(|o| format!("{o:?}")).collect();
+            format!("{} {}", operands.join(" "), op.operator)
+        })
+        .collect();
+    let (resources, _) = document.get_page_resources(id).unwrap();
+    if let Some(resources) = resources {
+        walk(document, resources, &mut out, 0);
+    }
+    out
+}
+
+#[test]
+fn print_editions_have_bleed_trim_and_bleed_boxes() {
+    for (layout, width, height) in [("a4-print", 297.0, 210.0), ("a5-print", 210.0, 148.0)] {
+        let document = Document::load(danish_layouts().join(format!("da/{layout}.pdf"))).unwrap();
+        assert_eq!(document.get_pages().len(), 1);
+        let media = page_box(&document, b"MediaBox").unwrap();
+        assert_close(media, [0.0, 0.0, width + 6.0, height + 6.0], &format!("{layout} MediaBox"));
+        let trim = page_box(&document, b"TrimBox").expect("TrimBox");
+        assert_close(trim, [3.0, 3.0, width + 3.0, height + 3.0], &format!("{layout} TrimBox"));
+        let bleed = page_box(&document, b"BleedBox").expect("BleedBox");
+        assert_close(bleed, media, &format!("{layout} BleedBox"));
+    }
+    // The screen edition has no bleed and no trim box.
+    let screen = Document::load(danish_layouts().join("da/a4-screen.pdf")).unwrap();
+    assert!(page_box(&screen, b"TrimBox").is_none());
+}
+
+#[test]
+fn print_editions_use_cmyk_only() {
+    for layout in ["a4-print", "a5-print"] {
+        let document = Document::load(danish_layouts().join(format!("da/{layout}.pdf"))).unwrap();
+        let operators = content_operators(&document);
+        let named = |op: &str| operators.iter().filter(|o| o.ends_with(&format!(" {op}"))).count();
+        assert_eq!(named("rg") + named("RG"), 0, "{layout}: RGB colour operators");
+        assert!(named("k") > 10 && named("K") > 0, "{layout}: no CMYK colour operators");
+        let spaces: Vec<&String> =
+            operators.iter().filter(|o| o.ends_with(" cs") || o.ends_with(" CS")).collect();
+        assert!(
+            spaces.iter().all(|o| !o.contains("RGB")),
+            "{layout}: RGB colour space: {spaces:?}"
+        );
+        // Black text is 100 % K.
+        assert!(operators.iter().any(|o| o == "0 0 0 1 k"), "{layout}: no 100 % K fill");
+        assert_eq!(named("g") + named("G"), 0, "{layout}: grey operators");
+    }
+    let screen = Document::load(danish_layouts().join("da/a4-screen.pdf")).unwrap();
+    let operators = content_operators(&screen);
+    assert!(
+        operators.iter().any(|o| o.ends_with(" rg") || o.ends_with(" sc") || o.ends_with(" scn"))
+    );
+}
+
+#[test]
+fn every_output_embeds_its_fonts_and_carries_metadata() {
+    for layout in ["a4-screen", "a4-print", "a5-print", "a5-home-sheet"] {
+        let path = danish_layouts().join(format!("da/{layout}.pdf"));
+        let document = Document::load(&path).unwrap();
+        let pages = document.get_pages();
+        for (name, font) in document.get_page_fonts(pages[&1]).unwrap() {
+            let descendant = font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0].clone();
+            let descendant =
+                document.dereference(&descendant).unwrap().1.as_dict().unwrap().clone();
+            let descriptor =
+                document.dereference(descendant.get(b"FontDescriptor").unwrap()).unwrap().1;
+            let embedded = ["FontFile2", "FontFile3", "FontFile"]
+                .iter()
+                .any(|key| descriptor.as_dict().unwrap().get(key.as_bytes()).is_ok());
+            assert!(embedded, "{layout}: font {} not embedded", String::from_utf8_lossy(&name));
+        }
+        let info_ref = document.trailer.get(b"Info").unwrap().as_reference().unwrap();
+        let info = document.get_dictionary(info_ref).unwrap();
+        for key in ["Title", "Subject", "Author", "Keywords", "CreationDate"] {
+            assert!(info.get(key.as_bytes()).is_ok(), "{layout}: no {key}");
+        }
+        let date = info.get(b"CreationDate").unwrap().as_str().unwrap();
+        assert!(
+            date.starts_with(b"D:20260201"),
+            "{layout}: date {}",
+            String::from_utf8_lossy(date)
+        );
+        assert_eq!(document.catalog().unwrap().get(b"Lang").unwrap().as_str().unwrap(), b"da");
+    }
+}
+
+#[test]
+fn the_home_sheet_is_one_a4_page_with_two_copies() {
+    let path = danish_layouts().join("da/a5-home-sheet.pdf");
+    let document = Document::load(&path).unwrap();
+    assert_eq!(document.get_pages().len(), 1);
+    assert_close(page_box(&document, b"MediaBox").unwrap(), [0.0, 0.0, 210.0, 297.0], "sheet");
+    let text = squeeze(&pdf_text(&path));
+    let title = squeeze("Hurtig oversigt over messengersystemer");
+    assert_eq!(text.matches(&title).count(), 2, "the title is not there twice");
+    // Cut marks: sixteen short strokes, none in the 5 mm unprintable margin.
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let layout = &session.project.layouts["a5-home-sheet"].layout;
+    let document = flyerpress::resolve::resolve(&session.project, "da", layout);
+    let sheet = document.style.sheet.expect("imposed");
+    assert_eq!(sheet.marks.len(), 16);
+    assert!(sheet.scale < 1.0 && sheet.scale > 0.85);
+}
+
+#[test]
+fn home_sheet_colours_stay_apart_in_grey() {
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let palette = &session.project.palettes["overview"].palette;
+    let open = palette.status["open"].rgb.luminance();
+    let proprietary = palette.status["proprietary"].rgb.luminance();
+    assert!(
+        (open - proprietary).abs() > 0.25,
+        "open {open:.2} and proprietary {proprietary:.2} look alike in grey"
+    );
+    for (role, swatch) in palette.swatches() {
+        assert!(swatch.ink() < 330.0, "{role}: {} % ink", swatch.ink());
+    }
+}
+
+#[test]
+fn a5_editions_keep_body_text_at_least_6_5_pt() {
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    for lang in ["da", "de", "el", "ar", "zh"] {
+        let typeset = session.typeset(lang, "a5-print").unwrap();
+        let fit = typeset.fit.unwrap();
+        assert!(fit.fits && fit.body_size_pt >= 6.5, "{lang}: {fit:?}");
+        let runs = flyerpress::inspect::text_runs(&typeset.paged);
+        let smallest = runs.iter().map(|r| r.size_pt).fold(f64::MAX, f64::min);
+        assert!(smallest >= 6.5 * 0.88, "{lang}: text at {smallest} pt");
+    }
+}
+
+#[test]
+fn qpdf_finds_no_errors_in_any_output() {
+    let Ok(version) = Command::new("qpdf").arg("--version").output() else {
+        assert!(std::env::var_os("FLYERPRESS_REQUIRE_TOOLS").is_none(), "qpdf is required here");
+        eprintln!("SKIPPED: qpdf is not installed (.ci/run installs it)");
+        return;
+    };
+    assert!(version.status.success());
+    for entry in std::fs::read_dir(danish_layouts().join("da")).unwrap() {
+        let path = entry.unwrap().path();
+        let output = Command::new("qpdf").arg("--check").arg(&path).output().unwrap();
+        let report = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{}: {report}", path.display());
+        assert!(
+            report.contains("No syntax or stream encoding errors"),
+            "{}: {report}",
+            path.display()
+        );
     }
 }
