@@ -9,9 +9,9 @@ use typst_layout::PagedDocument;
 
 use crate::check::{CheckOptions, check};
 use crate::error::{Error, Location, Problem};
-use crate::export::{ExportError, ExportSettings, export};
+use crate::export::{ExportError, ExportSettings, export, previews};
+use crate::gallery::write_gallery;
 use crate::inspect;
-use crate::layout::Format;
 use crate::project::Project;
 use crate::resolve::{Document, resolve};
 use crate::typeset::{Job, Typesetter};
@@ -83,6 +83,8 @@ pub struct BuildReport {
     pub warnings: Vec<Problem>,
     /// One report per job, in edition, layout order.
     pub jobs: Vec<JobReport>,
+    /// The gallery page listing every output.
+    pub gallery: PathBuf,
 }
 
 impl BuildReport {
@@ -112,7 +114,8 @@ pub fn build(
         })
         .collect();
     reports.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(BuildReport { warnings: session.warnings, jobs: reports })
+    let gallery = write_gallery(&session.project, &out)?;
+    Ok(BuildReport { warnings: session.warnings, jobs: reports, gallery })
 }
 
 /// The jobs selected by the options; an unknown name is an error listing the known ones.
@@ -156,10 +159,15 @@ fn select<'a>(
     wanted.to_vec()
 }
 
-/// The path of one output: `<out>/<edition>/<layout>.<ext>`. Both names were checked
-/// to be portable file names when the project was loaded.
-pub fn output_path(out: &Path, id: &JobId, format: Format) -> PathBuf {
-    out.join(&id.edition).join(format!("{}.{}", id.layout, format.extension()))
+/// File extension of the full-page PNG preview.
+pub const PREVIEW_EXTENSION: &str = "png";
+/// File extension of the thumbnail preview.
+pub const THUMBNAIL_EXTENSION: &str = "thumb.png";
+
+/// The path of one output: `<out>/<edition>/<layout>.<extension>`. Both names were
+/// checked to be portable file names when the project was loaded.
+pub fn output_path(out: &Path, id: &JobId, extension: &str) -> PathBuf {
+    out.join(&id.edition).join(format!("{}.{extension}", id.layout))
 }
 
 fn run_job(session: &Session, id: JobId, out: &Path) -> JobReport {
@@ -188,13 +196,18 @@ fn produce(session: &Session, out: &Path, report: &mut JobReport) -> Result<(), 
         date: typeset.document.meta.date,
         pdf: &layout.pdf,
         bleed: layout.page.bleed_mm > 0.0 && layout.sheet.is_none(),
+        title: &typeset.document.meta.title,
+        lang: &id.edition,
     };
     for &format in &layout.outputs {
-        let bytes = export(&typeset.paged, format, &settings).map_err(|e| match e {
-            ExportError::Diagnostics(d) => Error::Typeset(typeset.job.render(&d)),
-            ExportError::Other(message) => Error::Export(message),
-        })?;
-        let path = output_path(out, &id, format);
+        let bytes = export(&typeset.paged, format, &settings).map_err(|e| typeset.error(e))?;
+        let path = output_path(out, &id, format.extension());
+        write_atomic(&path, &bytes)?;
+        report.outputs.push((path, bytes.len() as u64));
+    }
+    let (full, thumbnail) = previews(&typeset.paged).map_err(|e| typeset.error(e))?;
+    for (extension, bytes) in [(PREVIEW_EXTENSION, full), (THUMBNAIL_EXTENSION, thumbnail)] {
+        let path = output_path(out, &id, extension);
         write_atomic(&path, &bytes)?;
         report.outputs.push((path, bytes.len() as u64));
     }
@@ -213,6 +226,16 @@ pub struct Typeset<'a> {
     pub warnings: Vec<String>,
     /// The job's world, to render export diagnostics.
     pub job: Job<'a>,
+}
+
+impl Typeset<'_> {
+    /// An export failure as an error, with Typst's diagnostics rendered.
+    fn error(&self, error: ExportError) -> Error {
+        match error {
+            ExportError::Diagnostics(d) => Error::Typeset(self.job.render(&d)),
+            ExportError::Other(message) => Error::Export(message),
+        }
+    }
 }
 
 impl Session {

@@ -28,6 +28,8 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EditionConfig {
+    /// The language's name in its own script, e.g. `Dansk`.
+    pub name: String,
     /// The code in the version stamp, e.g. `DK`.
     pub code: String,
     /// The edition's date.

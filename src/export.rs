@@ -2,7 +2,6 @@
 
 use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Smart};
-use typst::layout::Abs;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
 
@@ -10,8 +9,10 @@ use crate::content::Date;
 use crate::layout::{Format, PdfSettings, PdfStandard};
 use crate::prepress;
 
-/// Resolution of full-page PNG exports, in dots per inch.
-pub const PNG_DPI: f32 = 150.0;
+/// Resolution of full-page PNG previews, in dots per inch.
+pub const PREVIEW_DPI: f64 = 150.0;
+/// Width of thumbnail previews, in pixels.
+pub const THUMBNAIL_WIDTH: f64 = 400.0;
 
 /// What an export needs besides the document.
 pub struct ExportSettings<'a> {
@@ -23,6 +24,10 @@ pub struct ExportSettings<'a> {
     pub pdf: &'a PdfSettings,
     /// Whether the page has bleed, so the PDF needs a BleedBox.
     pub bleed: bool,
+    /// The document's title, for the SVG's `<title>`.
+    pub title: &'a str,
+    /// The document's language, for the SVG's `xml:lang`.
+    pub lang: &'a str,
 }
 
 /// Why an export failed.
@@ -50,19 +55,60 @@ pub fn export(
                 Ok(pdf)
             }
         }
-        Format::Svg => Ok(typst_svg::svg(first_page(document)?, &svg_options()).into_bytes()),
-        Format::Png => png(document, PNG_DPI),
+        Format::Svg => {
+            let svg = typst_svg::svg(first_page(document)?, &svg_options());
+            Ok(annotate_svg(&svg, settings.title, settings.lang).into_bytes())
+        }
     }
 }
 
-/// Renders the first page to PNG at a resolution in dots per inch.
-pub fn png(document: &PagedDocument, dpi: f32) -> Result<Vec<u8>, ExportError> {
-    let options = typst_render::RenderOptions {
-        pixel_per_pt: (dpi as f64 / 72.0).into(),
-        render_bleed: false,
-    };
-    let pixmap = typst_render::render(first_page(document)?, &options);
+/// The two PNG previews of a page: the full page at [`PREVIEW_DPI`] and a thumbnail
+/// [`THUMBNAIL_WIDTH`] pixels wide.
+pub fn previews(document: &PagedDocument) -> Result<(Vec<u8>, Vec<u8>), ExportError> {
+    let page = first_page(document)?;
+    let full = png(page, PREVIEW_DPI / 72.0)?;
+    let thumbnail = png(page, THUMBNAIL_WIDTH / page.frame.width().to_pt())?;
+    Ok((full, thumbnail))
+}
+
+fn png(page: &typst_layout::Page, pixel_per_pt: f64) -> Result<Vec<u8>, ExportError> {
+    let options =
+        typst_render::RenderOptions { pixel_per_pt: pixel_per_pt.into(), render_bleed: false };
+    let pixmap = typst_render::render(page, &options);
     pixmap.encode_png().map_err(|e| ExportError::Other(format!("failed to encode PNG: {e}")))
+}
+
+/// Gives Typst's SVG a `<title>` and the document's language. The SVG is otherwise
+/// self-contained already: glyphs are paths, images are embedded.
+pub fn annotate_svg(svg: &str, title: &str, lang: &str) -> String {
+    let Some(start) = svg.find("<svg") else { return svg.to_owned() };
+    let Some(end) = svg[start..].find('>').map(|i| start + i) else { return svg.to_owned() };
+    let (head, body) = svg.split_at(end);
+    let self_closing = head.ends_with('/');
+    let head = head.trim_end_matches('/');
+    let title = format!("<title>{}</title>", xml_escape(title));
+    let lang = xml_escape(lang);
+    if self_closing {
+        format!("{head} xml:lang=\"{lang}\" lang=\"{lang}\">{title}</svg>{}", &body[1..])
+    } else {
+        format!("{head} xml:lang=\"{lang}\" lang=\"{lang}\">{title}{}", &body[1..])
+    }
+}
+
+/// Escapes text for XML content and attribute values.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn first_page(document: &PagedDocument) -> Result<&typst_layout::Page, ExportError> {
@@ -98,9 +144,14 @@ fn svg_options() -> typst_svg::SvgOptions {
     typst_svg::SvgOptions { render_bleed: false, pretty: false }
 }
 
-/// Page size of the first page in millimetres (for reports and checks).
-pub fn page_size_mm(document: &PagedDocument) -> Option<(f64, f64)> {
-    let size = document.pages().first()?.frame.size();
-    let mm = |a: Abs| a.to_mm();
-    Some((mm(size.x), mm(size.y)))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn svg_gets_title_and_language() {
+        let svg = r#"<svg class="typst-doc" viewBox="0 0 10 10" xmlns="http://www.w3.org/2000/svg"><path/></svg>"#;
+        let out = annotate_svg(svg, "A & <B>", "da");
+        assert!(out.starts_with(r#"<svg class="typst-doc" viewBox="0 0 10 10" xmlns="http://www.w3.org/2000/svg" xml:lang="da" lang="da"><title>A &amp; &lt;B&gt;</title><path/>"#), "{out}");
+    }
 }

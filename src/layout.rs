@@ -296,8 +296,6 @@ pub enum Format {
     Pdf,
     /// SVG, for the web and posters.
     Svg,
-    /// PNG preview.
-    Png,
 }
 
 impl Format {
@@ -306,7 +304,6 @@ impl Format {
         match self {
             Self::Pdf => "pdf",
             Self::Svg => "svg",
-            Self::Png => "png",
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod check;
 pub mod content;
 pub mod error;
 pub mod export;
+pub mod gallery;
 pub mod impose;
 pub mod inspect;
 pub mod layout;

@@ -104,6 +104,7 @@ fn build(options: &BuildOptions) -> ExitCode {
         Err(error) => return invalid(&error),
     };
     print_warnings(&report.warnings);
+    eprintln!("gallery: {}", report.gallery.display());
     let failed = report.failed();
     let built = report.jobs.len() - failed;
     eprintln!("{built} built, {failed} failed in {:.1} s", started.elapsed().as_secs_f64());
@@ -127,9 +128,9 @@ fn print_report(job: &JobReport) {
     match &job.error {
         None => {
             let body = job.body_size_pt.map(|s| format!(", body text {s} pt")).unwrap_or_default();
+            text.push_str(&format!("built {} / {}{body}\n", job.id.edition, job.id.layout));
             for (path, size) in &job.outputs {
-                let kib = size.div_ceil(1024);
-                text.push_str(&format!("wrote {} ({kib} KiB{body})\n", path.display()));
+                text.push_str(&format!("  {} ({} KiB)\n", path.display(), size.div_ceil(1024)));
             }
         }
         Some(error) => {

@@ -165,6 +165,7 @@ impl Project {
         }
         let base_date = self.config.editions.get(&self.config.base).map(|b| b.date);
         EditionConfig {
+            name: lang.to_owned(),
             code: lang.to_ascii_uppercase(),
             date: base_date.unwrap_or(Date { year: 2000, month: 1, day: 1 }),
             review: Review::Draft,

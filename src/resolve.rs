@@ -377,7 +377,7 @@ fn split_lang(code: &str) -> (String, Option<String>) {
 }
 
 /// Writing direction of a language.
-fn direction(language: &str) -> &'static str {
+pub fn direction(language: &str) -> &'static str {
     match language {
         "ar" | "fa" | "he" | "ur" | "ps" | "yi" | "ckb" => "rtl",
         _ => "ltr",

@@ -814,6 +814,9 @@ fn qpdf_finds_no_errors_in_any_output() {
     assert!(version.status.success());
     for entry in std::fs::read_dir(danish_layouts().join("da")).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "pdf") {
+            continue;
+        }
         let output = Command::new("qpdf").arg("--check").arg(&path).output().unwrap();
         let report = String::from_utf8_lossy(&output.stdout);
         assert!(output.status.success(), "{}: {report}", path.display());
@@ -823,4 +826,128 @@ fn qpdf_finds_no_errors_in_any_output() {
             path.display()
         );
     }
+}
+
+fn png_dimensions(path: &Path) -> (u32, u32) {
+    let pixmap = resvg::tiny_skia::Pixmap::load_png(path).unwrap();
+    (pixmap.width(), pixmap.height())
+}
+
+#[test]
+fn poster_svgs_are_self_contained_titled_and_match_the_png() {
+    for layout in ["a1-poster", "a2-poster"] {
+        let path = danish_layouts().join(format!("da/{layout}.svg"));
+        let svg = std::fs::read_to_string(&path).unwrap();
+        let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default()).unwrap();
+        // Title and language on the root element.
+        let xml = roxmltree::Document::parse(&svg).unwrap();
+        let root = xml.root_element();
+        assert_eq!(root.attribute(("http://www.w3.org/XML/1998/namespace", "lang")), Some("da"));
+        let title = root.children().find(|n| n.has_tag_name("title")).expect("<title>");
+        assert_eq!(title.text(), Some("Hurtig oversigt over messengersystemer"));
+        // Nothing outside the file: every resource is internal or embedded (links are
+        // links, not resources).
+        for node in xml.descendants().filter(|n| !n.has_tag_name("a")) {
+            for attribute in node.attributes().filter(|a| a.name() == "href") {
+                let value = attribute.value();
+                assert!(
+                    value.starts_with('#') || value.starts_with("data:"),
+                    "{layout}: external {value}"
+                );
+            }
+        }
+        assert!(!svg.contains("@font-face") && !svg.contains("<text"), "{layout}: SVG needs fonts");
+
+        // Rendered to pixels, it matches the thumbnail made from the same document.
+        let thumbnail = resvg::tiny_skia::Pixmap::load_png(
+            danish_layouts().join(format!("da/{layout}.thumb.png")),
+        )
+        .unwrap();
+        let scale = thumbnail.width() as f32 / tree.size().width();
+        let mut rendered =
+            resvg::tiny_skia::Pixmap::new(thumbnail.width(), thumbnail.height()).unwrap();
+        rendered.fill(resvg::tiny_skia::Color::WHITE);
+        resvg::render(
+            &tree,
+            resvg::tiny_skia::Transform::from_scale(scale, scale),
+            &mut rendered.as_mut(),
+        );
+        let (a, b) = (rendered.data(), thumbnail.data());
+        assert_eq!(a.len(), b.len());
+        let differences: Vec<u8> = a.iter().zip(b).map(|(x, y)| x.abs_diff(*y)).collect();
+        let mean =
+            differences.iter().map(|&d| f64::from(d)).sum::<f64>() / differences.len() as f64;
+        let far = differences.iter().filter(|&&d| d > 96).count() as f64 / differences.len() as f64;
+        assert!(
+            mean < 4.0 && far < 0.01,
+            "{layout}: SVG and PNG differ (mean {mean:.2}, far {far:.4})"
+        );
+    }
+}
+
+#[test]
+fn posters_are_sized_for_distance() {
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    for (layout, minimum) in [("a1-poster", 20.0), ("a2-poster", 20.0 * 420.0 / 594.0)] {
+        let typeset = session.typeset("de", layout).unwrap();
+        let runs = flyerpress::inspect::text_runs(&typeset.paged);
+        let body = runs.iter().find(|r| r.text.contains("Conversations")).unwrap();
+        assert!(body.size_pt >= minimum - 0.05, "{layout}: body text {} pt", body.size_pt);
+        let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+        for needle in ["CC BY-SA 4.0", "DE - 27.11.2026", "www.freie-messenger.de"] {
+            assert!(text.contains(needle), "{layout}: no `{needle}`");
+        }
+    }
+}
+
+#[test]
+fn every_output_has_previews_of_the_stated_sizes() {
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    for (name, file) in &session.project.layouts {
+        let layout = &file.layout;
+        let (width_mm, height_mm) = match &layout.sheet {
+            Some(sheet) => sheet.size_mm(),
+            None => layout.page.size_mm(),
+        };
+        let full = png_dimensions(&danish_layouts().join(format!("da/{name}.png")));
+        let expected = |mm: f64| (mm / 25.4 * 150.0).round() as u32;
+        assert_eq!(full, (expected(width_mm), expected(height_mm)), "{name}: full preview");
+        let thumb = png_dimensions(&danish_layouts().join(format!("da/{name}.thumb.png")));
+        assert_eq!(thumb.0, 400, "{name}: thumbnail width");
+        let ratio = f64::from(thumb.1) / f64::from(thumb.0);
+        assert!((ratio - height_mm / width_mm).abs() < 0.01, "{name}: thumbnail ratio");
+    }
+}
+
+#[test]
+fn the_gallery_lists_every_edition_and_layout_with_working_links() {
+    let out = danish_layouts();
+    let html = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(!html.contains("<script"), "the gallery needs no JavaScript");
+    let document = roxmltree::Document::parse_with_options(
+        &html,
+        roxmltree::ParsingOptions { allow_dtd: true, ..Default::default() },
+    )
+    .expect("the gallery is well-formed");
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let project = &session.project;
+    let entries = document.descendants().filter(|n| n.has_tag_name("li")).count();
+    assert_eq!(entries, project.editions.len() * project.layouts.len());
+    let mut links = 0;
+    for node in document.descendants() {
+        for attribute in ["href", "src"] {
+            if let Some(target) = node.attribute(attribute) {
+                assert!(out.join(target).is_file(), "broken link {target}");
+                links += 1;
+            }
+        }
+    }
+    // Danish: thumbnail and full preview, PDF, PNG for every layout, SVG for posters.
+    assert!(links >= project.layouts.len() * 4, "only {links} links");
+    // Language names in their own script, right-to-left ones marked.
+    let arabic = document.descendants().find(|n| n.attribute("lang") == Some("ar")).unwrap();
+    assert_eq!(arabic.attribute("dir"), Some("rtl"));
+    assert_eq!(arabic.text(), Some("العربية"));
+    assert!(html.contains(">Dansk<") && html.contains(">中文<"));
 }
