@@ -77,13 +77,13 @@ fn section(html: &mut String, project: &Project, out: &Path, lang: &str) {
 fn entry(html: &mut String, out: &Path, id: &JobId, name: &str) {
     let href = |extension: &str| format!("{}/{}.{extension}", id.edition, id.layout);
     let thumbnail = output_path(out, id, THUMBNAIL_EXTENSION);
-    let _ = write!(html, "<li>\n");
+    html.push_str("<li>\n");
     match png_size(&thumbnail) {
         Some((width, height)) => {
-            let _ = write!(
+            let _ = writeln!(
                 html,
                 "<a href=\"{}\"><img src=\"{}\" width=\"{width}\" height=\"{height}\" \
-                 alt=\"{} – {}\" /></a>\n",
+                 alt=\"{} – {}\" /></a>",
                 href(PREVIEW_EXTENSION),
                 href(THUMBNAIL_EXTENSION),
                 xml_escape(name),
