@@ -45,7 +45,10 @@ pub fn gallery_html(project: &Project, out: &Path) -> String {
         xml_escape(title),
         xml_escape(&project.facts.licence),
     );
-    for lang in project.editions.keys() {
+    // The base edition first, then the others by language code.
+    let base = &project.config.base;
+    let others = project.editions.keys().filter(|lang| *lang != base);
+    for lang in std::iter::once(base).chain(others) {
         section(&mut html, project, out, lang);
     }
     html.push_str("</body>\n</html>\n");
