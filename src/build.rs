@@ -2,9 +2,12 @@
 //! resolve, typeset, export and write, in parallel. A failing job never stops the
 //! others; each returns a report that is printed in one piece.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use rayon::prelude::*;
+use sha2::{Digest, Sha256};
 use typst_layout::PagedDocument;
 
 use crate::check::{CheckOptions, check};
@@ -12,6 +15,7 @@ use crate::error::{Error, Location, Problem};
 use crate::export::{ExportError, ExportSettings, export, previews};
 use crate::gallery::write_gallery;
 use crate::inspect;
+use crate::manifest::{JobRecord, Manifest, OutputRecord, tool};
 use crate::project::Project;
 use crate::resolve::{Document, resolve};
 use crate::typeset::{Job, Typesetter};
@@ -30,6 +34,19 @@ pub struct BuildOptions {
     pub layouts: Vec<String>,
     /// Checks to apply before building.
     pub check: CheckOptions,
+    /// Rebuild everything, even outputs the manifest says are current.
+    pub force: bool,
+    /// Parallel jobs; all cores when `None`.
+    pub jobs: Option<usize>,
+}
+
+/// Hears about a build's progress; the command line shows it as a progress bar or as
+/// one line per job.
+pub trait Progress: Sync {
+    /// The build is about to run this many jobs.
+    fn start(&self, jobs: usize);
+    /// A job finished (built, skipped or failed).
+    fn job_done(&self, report: &JobReport);
 }
 
 /// A project loaded, checked and ready to build, with its shared typesetter.
@@ -61,13 +78,26 @@ pub struct JobId {
     pub layout: String,
 }
 
+impl JobId {
+    /// The job's key in the manifest: `<edition>/<layout>`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.edition, self.layout)
+    }
+}
+
 /// What became of one job.
 #[derive(Debug)]
 pub struct JobReport {
     /// Which job.
     pub id: JobId,
-    /// Files written, with their sizes in bytes.
+    /// Whether its outputs were current and it was not rebuilt.
+    pub skipped: bool,
+    /// How long the job took, in milliseconds.
+    pub elapsed_ms: f64,
+    /// Files written (or current, when skipped), with their sizes in bytes.
     pub outputs: Vec<(PathBuf, u64)>,
+    /// What its outputs were made from, for the manifest.
+    pub record: Option<JobRecord>,
     /// The body type size the template chose, in points.
     pub body_size_pt: Option<f64>,
     /// Warnings: fallbacks to the base text, Typst warnings.
@@ -92,28 +122,48 @@ impl BuildReport {
     pub fn failed(&self) -> usize {
         self.jobs.iter().filter(|j| j.error.is_some()).count()
     }
+
+    /// How many jobs were skipped because their outputs were current.
+    pub fn skipped(&self) -> usize {
+        self.jobs.iter().filter(|j| j.skipped).count()
+    }
 }
 
 /// Builds the selected editions in the selected layouts.
 ///
 /// Returns `Err` for invalid input or options (nothing built); job failures are in
-/// the report. `on_job` sees every job's report as soon as it finishes.
-pub fn build(
-    options: &BuildOptions,
-    on_job: &(dyn Fn(&JobReport) + Sync),
-) -> Result<BuildReport, Error> {
+/// the report. `progress` hears of every job as soon as it finishes.
+pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Error> {
     let session = Session::open(&options.project, options.check)?;
     let jobs = plan(&session.project, options)?;
     let out = options.out.clone().unwrap_or_else(|| options.project.join("output"));
-    let mut reports: Vec<JobReport> = jobs
-        .into_par_iter()
-        .map(|id| {
-            let report = run_job(&session, id, &out);
-            on_job(&report);
-            report
-        })
-        .collect();
+    std::fs::create_dir_all(&out).map_err(|e| Error::io("create folder", &out, e))?;
+    let mut manifest = if options.force { Manifest::default() } else { Manifest::load(&out) };
+    let context =
+        BuildContext { session: &session, out: &out, manifest: &manifest, force: options.force };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(options.jobs.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Export(format!("failed to start worker threads: {e}")))?;
+    progress.start(jobs.len());
+    let mut reports: Vec<JobReport> = pool.install(|| {
+        jobs.into_par_iter()
+            .map(|id| {
+                let report = context.run(id);
+                progress.job_done(&report);
+                report
+            })
+            .collect()
+    });
     reports.sort_by(|a, b| a.id.cmp(&b.id));
+    manifest.tool = tool();
+    for report in &mut reports {
+        match report.record.take() {
+            Some(record) => manifest.jobs.insert(report.id.key(), record),
+            None => manifest.jobs.remove(&report.id.key()),
+        };
+    }
+    manifest.save(&out)?;
     let gallery = write_gallery(&session.project, &out)?;
     Ok(BuildReport { warnings: session.warnings, jobs: reports, gallery })
 }
@@ -170,48 +220,100 @@ pub fn output_path(out: &Path, id: &JobId, extension: &str) -> PathBuf {
     out.join(&id.edition).join(format!("{}.{extension}", id.layout))
 }
 
-fn run_job(session: &Session, id: JobId, out: &Path) -> JobReport {
-    let mut report = JobReport {
-        id,
-        outputs: Vec::new(),
-        body_size_pt: None,
-        warnings: Vec::new(),
-        error: None,
-    };
-    if let Err(error) = produce(session, out, &mut report) {
-        report.error = Some(error);
-    }
-    report
+/// What every job of a build shares.
+struct BuildContext<'a> {
+    session: &'a Session,
+    out: &'a Path,
+    manifest: &'a Manifest,
+    force: bool,
 }
 
-/// Resolve, typeset, export and write one job.
-fn produce(session: &Session, out: &Path, report: &mut JobReport) -> Result<(), Error> {
-    let id = report.id.clone();
-    let layout = &session.project.layouts[&id.layout].layout;
-    let typeset = session.typeset(&id.edition, &id.layout)?;
-    report.warnings.extend(typeset.warnings.iter().cloned());
-    report.body_size_pt = typeset.fit.map(|f| f.body_size_pt);
-    let settings = ExportSettings {
-        ident: format!("flyerpress/{}/{}", id.edition, id.layout),
-        date: typeset.document.meta.date,
-        pdf: &layout.pdf,
-        bleed: layout.page.bleed_mm > 0.0 && layout.sheet.is_none(),
-        title: &typeset.document.meta.title,
-        lang: &id.edition,
-    };
-    for &format in &layout.outputs {
-        let bytes = export(&typeset.paged, format, &settings).map_err(|e| typeset.error(e))?;
-        let path = output_path(out, &id, format.extension());
-        write_atomic(&path, &bytes)?;
-        report.outputs.push((path, bytes.len() as u64));
+impl BuildContext<'_> {
+    fn run(&self, id: JobId) -> JobReport {
+        let started = Instant::now();
+        let mut report = JobReport {
+            id,
+            skipped: false,
+            elapsed_ms: 0.0,
+            outputs: Vec::new(),
+            record: None,
+            body_size_pt: None,
+            warnings: Vec::new(),
+            error: None,
+        };
+        if let Err(error) = self.produce(&mut report) {
+            report.error = Some(error);
+            report.record = None;
+        }
+        report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        report
     }
-    let (full, thumbnail) = previews(&typeset.paged).map_err(|e| typeset.error(e))?;
-    for (extension, bytes) in [(PREVIEW_EXTENSION, full), (THUMBNAIL_EXTENSION, thumbnail)] {
-        let path = output_path(out, &id, extension);
-        write_atomic(&path, &bytes)?;
-        report.outputs.push((path, bytes.len() as u64));
+
+    /// Resolve, and unless the outputs are current, typeset, export and write one job.
+    fn produce(&self, report: &mut JobReport) -> Result<(), Error> {
+        let session = self.session;
+        let id = report.id.clone();
+        let layout_file = &session.project.layouts[&id.layout];
+        let layout = &layout_file.layout;
+        let document = resolve(&session.project, &id.edition, layout);
+        let json = serde_json::to_vec(&document)
+            .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
+        let fingerprint = self.fingerprint(&layout_file.file.text, &json);
+        if !self.force && self.manifest.is_current(&id.key(), &fingerprint, self.out) {
+            let record = self.manifest.jobs[&id.key()].clone();
+            report.outputs =
+                record.outputs.iter().map(|(path, r)| (self.out.join(path), r.size)).collect();
+            report.record = Some(record);
+            report.skipped = true;
+            return Ok(());
+        }
+        let typeset = session.typeset_model(document, json, &id.layout)?;
+        report.warnings.extend(typeset.warnings.iter().cloned());
+        report.body_size_pt = typeset.fit.map(|f| f.body_size_pt);
+        let settings = ExportSettings {
+            ident: format!("flyerpress/{}/{}", id.edition, id.layout),
+            date: typeset.document.meta.date,
+            pdf: &layout.pdf,
+            bleed: layout.page.bleed_mm > 0.0 && layout.sheet.is_none(),
+            title: &typeset.document.meta.title,
+            lang: &id.edition,
+        };
+        let mut files = Vec::new();
+        for &format in &layout.outputs {
+            let bytes = export(&typeset.paged, format, &settings).map_err(|e| typeset.error(e))?;
+            files.push((format.extension(), bytes));
+        }
+        let (full, thumbnail) = previews(&typeset.paged).map_err(|e| typeset.error(e))?;
+        files.push((PREVIEW_EXTENSION, full));
+        files.push((THUMBNAIL_EXTENSION, thumbnail));
+        let mut record = JobRecord { fingerprint, outputs: BTreeMap::new() };
+        for (extension, bytes) in files {
+            let path = output_path(self.out, &id, extension);
+            write_atomic(&path, &bytes)?;
+            let relative = format!("{}/{}.{extension}", id.edition, id.layout);
+            record.outputs.insert(relative, OutputRecord::of(&bytes));
+            report.outputs.push((path, bytes.len() as u64));
+        }
+        report.record = Some(record);
+        Ok(())
     }
-    Ok(())
+
+    /// Everything a job's outputs depend on: the tool, the layout definition, the
+    /// templates, the fonts and the document model (content, strings, palette).
+    fn fingerprint(&self, layout_text: &str, model: &[u8]) -> String {
+        let mut hasher = Sha256::new();
+        for part in [
+            tool().as_bytes(),
+            layout_text.as_bytes(),
+            self.session.project.templates.digest().as_bytes(),
+            self.session.typesetter.digest().as_bytes(),
+            model,
+        ] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// One job laid out: the model, the pages and what is needed to explain diagnostics.
@@ -241,11 +343,23 @@ impl Typeset<'_> {
 impl Session {
     /// Resolves and lays out one edition in one layout, checking that it fits one page.
     pub fn typeset(&self, edition: &str, layout_name: &str) -> Result<Typeset<'_>, Error> {
-        let project = &self.project;
-        let layout = &project.layouts[layout_name].layout;
-        let document = resolve(project, edition, layout);
+        let layout = &self.project.layouts[layout_name].layout;
+        let document = resolve(&self.project, edition, layout);
         let json = serde_json::to_vec(&document)
             .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
+        self.typeset_model(document, json, layout_name)
+    }
+
+    /// Lays out a resolved document model (`json` is its serialization).
+    fn typeset_model(
+        &self,
+        document: Document,
+        json: Vec<u8>,
+        layout_name: &str,
+    ) -> Result<Typeset<'_>, Error> {
+        let project = &self.project;
+        let layout = &project.layouts[layout_name].layout;
+        let edition = document.lang.edition.clone();
         let job =
             self.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;
         let (paged, warnings) = job.compile()?;

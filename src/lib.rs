@@ -9,6 +9,7 @@
 pub mod build;
 pub mod check;
 pub mod content;
+pub mod eject;
 pub mod error;
 pub mod export;
 pub mod gallery;
@@ -16,6 +17,7 @@ pub mod impose;
 pub mod inspect;
 pub mod layout;
 pub mod load;
+pub mod manifest;
 pub mod markup;
 pub mod prepress;
 pub mod project;
@@ -24,6 +26,6 @@ pub mod status;
 pub mod typeset;
 pub mod write;
 
-pub use build::{BuildOptions, BuildReport, JobReport, Session, build};
+pub use build::{BuildOptions, BuildReport, JobReport, Progress, Session, build};
 pub use check::CheckOptions;
 pub use error::{Error, Location, Problem};

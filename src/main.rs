@@ -2,14 +2,17 @@
 //! an exit code (0 all built, 1 a job failed or translations are incomplete under
 //! `--strict`, 2 bad invocation or invalid input).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Mutex;
 
 use clap::{Args, Parser, Subcommand};
 use flyerpress::content::Review;
-use flyerpress::{BuildOptions, CheckOptions, Error, JobReport, Problem, Session, status};
+use flyerpress::{
+    BuildOptions, CheckOptions, Error, JobReport, Problem, Progress, Session, status,
+};
+use indicatif::{ProgressBar, ProgressStyle};
 
 /// Exit code when a job failed, or translations are incomplete under `--strict`.
 const EXIT_FAILED: u8 = 1;
@@ -56,6 +59,12 @@ enum Command {
         /// Layouts to build, by name (comma-separated).
         #[arg(long, value_delimiter = ',')]
         layout: Vec<String>,
+        /// Rebuild everything, even outputs that are current.
+        #[arg(long)]
+        force: bool,
+        /// Jobs to run in parallel [default: all cores].
+        #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+        jobs: Option<u16>,
     },
     /// Check content, layouts and font coverage without writing anything.
     Check {
@@ -70,6 +79,19 @@ enum Command {
         #[arg(long)]
         record: bool,
     },
+    /// Write one edition in one layout as a standalone Typst project into DIR.
+    Eject {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// The edition, by language code.
+        #[arg(long)]
+        lang: String,
+        /// The layout, by name.
+        #[arg(long)]
+        layout: String,
+        /// Where to write the Typst project.
+        dir: PathBuf,
+    },
     /// List the editions and layouts of a project.
     List {
         #[command(flatten)]
@@ -79,35 +101,40 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build { project, out, lang, layout } => build(&BuildOptions {
+        Command::Build { project, out, lang, layout, force, jobs } => build(&BuildOptions {
             check: project.check(),
             project: project.project,
             out,
             langs: lang,
             layouts: layout,
+            force,
+            jobs: jobs.map(usize::from),
         }),
         Command::Check { project } => check(&project),
         Command::Status { project, record } => translation_status(&project, record),
+        Command::Eject { project, lang, layout, dir } => eject(&project, &lang, &layout, &dir),
         Command::List { project } => list(&project),
     }
 }
 
 fn build(options: &BuildOptions) -> ExitCode {
-    let stderr = Mutex::new(());
-    let print_job = |job: &JobReport| {
-        let _lock = stderr.lock();
-        print_report(job);
-    };
+    let reporter = Reporter::new();
     let started = std::time::Instant::now();
-    let report = match flyerpress::build(options, &print_job) {
+    let report = match flyerpress::build(options, &reporter) {
         Ok(report) => report,
         Err(error) => return invalid(&error),
     };
+    reporter.finish();
     print_warnings(&report.warnings);
     eprintln!("gallery: {}", report.gallery.display());
     let failed = report.failed();
-    let built = report.jobs.len() - failed;
-    eprintln!("{built} built, {failed} failed in {:.1} s", started.elapsed().as_secs_f64());
+    let skipped = report.skipped();
+    let built = report.jobs.len() - failed - skipped;
+    eprintln!(
+        "{} jobs: {built} built, {skipped} skipped (unchanged), {failed} failed in {:.1} s",
+        report.jobs.len(),
+        started.elapsed().as_secs_f64()
+    );
     if failed > 0 {
         for job in report.jobs.iter().filter(|j| j.error.is_some()) {
             eprintln!("  failed: {} / {}", job.id.edition, job.id.layout);
@@ -118,26 +145,84 @@ fn build(options: &BuildOptions) -> ExitCode {
     }
 }
 
-/// Prints one job's report in one piece, so that parallel jobs never interleave.
-fn print_report(job: &JobReport) {
+/// Shows progress: a bar on a terminal, one plain line per job otherwise (CI logs).
+/// Each job's lines are printed in one piece, so parallel jobs never interleave.
+struct Reporter {
+    bar: Option<ProgressBar>,
+    lock: Mutex<()>,
+}
+
+impl Reporter {
+    fn new() -> Self {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = ProgressBar::new(0);
+            let style = ProgressStyle::with_template("{bar:40} {pos}/{len} {elapsed} {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        Self { bar, lock: Mutex::new(()) }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Reporter {
+    fn start(&self, jobs: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(jobs as u64);
+        }
+    }
+
+    fn job_done(&self, job: &JobReport) {
+        let text = job_text(job);
+        match &self.bar {
+            Some(bar) => {
+                let details: Vec<&str> =
+                    text.lines().filter(|l| !l.starts_with("built ")).collect();
+                if !details.is_empty() {
+                    bar.println(details.join("\n"));
+                }
+                bar.set_message(format!("{} / {}", job.id.edition, job.id.layout));
+                bar.inc(1);
+            }
+            None => {
+                let _lock = self.lock.lock();
+                let _ = std::io::stderr().write_all(text.as_bytes());
+            }
+        }
+    }
+}
+
+/// A job's report: its warnings, then one line saying what became of it.
+fn job_text(job: &JobReport) -> String {
     let mut text = String::new();
     for warning in &job.warnings {
         text.push_str(warning.trim_end());
         text.push('\n');
     }
+    let name = format!("{} / {}", job.id.edition, job.id.layout);
+    let bytes: u64 = job.outputs.iter().map(|(_, size)| size).sum();
     match &job.error {
+        Some(error) => text.push_str(&format!("error: {name}: {error}\n")),
+        None if job.skipped => {
+            text.push_str(&format!("skipped {name}: unchanged, {} files\n", job.outputs.len()))
+        }
         None => {
             let body = job.body_size_pt.map(|s| format!(", body text {s} pt")).unwrap_or_default();
-            text.push_str(&format!("built {} / {}{body}\n", job.id.edition, job.id.layout));
-            for (path, size) in &job.outputs {
-                text.push_str(&format!("  {} ({} KiB)\n", path.display(), size.div_ceil(1024)));
-            }
-        }
-        Some(error) => {
-            text.push_str(&format!("error: {} / {}: {error}\n", job.id.edition, job.id.layout));
+            text.push_str(&format!(
+                "built {name} in {:.0} ms: {} files, {} KiB{body}\n",
+                job.elapsed_ms,
+                job.outputs.len(),
+                bytes.div_ceil(1024)
+            ));
         }
     }
-    let _ = std::io::stderr().write_all(text.as_bytes());
+    text
 }
 
 fn print_warnings(warnings: &[Problem]) {
@@ -214,6 +299,30 @@ fn translation_status(args: &ProjectArgs, record: bool) -> ExitCode {
         return ExitCode::from(EXIT_FAILED);
     }
     ExitCode::SUCCESS
+}
+
+fn eject(args: &ProjectArgs, lang: &str, layout: &str, dir: &std::path::Path) -> ExitCode {
+    let session = match open(args) {
+        Ok(session) => session,
+        Err(code) => return code,
+    };
+    let options = BuildOptions {
+        langs: vec![lang.to_owned()],
+        layouts: vec![layout.to_owned()],
+        ..Default::default()
+    };
+    if let Err(error) = flyerpress::build::plan(&session.project, &options) {
+        return invalid(&error);
+    }
+    match flyerpress::eject::eject(&session, lang, layout, dir) {
+        Ok(files) => {
+            for file in files {
+                println!("wrote {}", file.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => invalid(&error),
+    }
 }
 
 fn list(args: &ProjectArgs) -> ExitCode {

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
+use sha2::{Digest, Sha256};
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic, Warned};
 use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -27,6 +28,7 @@ pub struct Typesetter {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    digest: String,
 }
 
 impl Typesetter {
@@ -38,6 +40,7 @@ impl Typesetter {
         paths.sort();
         let mut fonts = Vec::new();
         let mut problems = Vec::new();
+        let mut hasher = Sha256::new();
         for path in paths {
             let is_font = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
                 matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc")
@@ -46,6 +49,7 @@ impl Typesetter {
                 continue;
             }
             let data = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+            hasher.update(&data);
             let before = fonts.len();
             fonts.extend(Font::iter(Bytes::new(data)));
             if fonts.len() == before {
@@ -63,7 +67,8 @@ impl Typesetter {
         }
         let book = FontBook::from_fonts(&fonts);
         let library = Library::builder().build();
-        Ok(Self { library: LazyHash::new(library), book: LazyHash::new(book), fonts })
+        let digest = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        Ok(Self { library: LazyHash::new(library), book: LazyHash::new(book), fonts, digest })
     }
 
     /// Whether a font family of this name was loaded.
@@ -83,6 +88,11 @@ impl Typesetter {
     /// The loaded fonts.
     pub fn fonts(&self) -> &[Font] {
         &self.fonts
+    }
+
+    /// SHA-256 of all font files, for build fingerprints.
+    pub fn digest(&self) -> &str {
+        &self.digest
     }
 
     /// Prepares a job: a world serving the templates and the job's document model.
@@ -153,6 +163,7 @@ fn file_id(vpath: &str) -> FileId {
 #[derive(Default)]
 pub struct Templates {
     dir: PathBuf,
+    digest: String,
     sources: HashMap<FileId, Source>,
     files: HashMap<FileId, Bytes>,
     names: HashMap<FileId, String>,
@@ -165,13 +176,17 @@ impl Templates {
         if dir.is_dir() {
             collect_files(dir, &mut paths)?;
         }
+        paths.sort();
         let mut templates = Templates { dir: dir.to_path_buf(), ..Default::default() };
+        let mut hasher = Sha256::new();
         for path in paths {
             let relative = path.strip_prefix(dir).unwrap_or(&path);
             let vpath = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
             let Ok(virtual_path) = VirtualPath::new(&vpath) else { continue };
             let id = RootedPath::new(VirtualRoot::Project, virtual_path).intern();
             let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
+            hasher.update(vpath.as_bytes());
+            hasher.update(&bytes);
             let shown = path.strip_prefix(display_root).unwrap_or(&path);
             templates.names.insert(id, shown.display().to_string());
             if vpath.ends_with(".typ") {
@@ -186,7 +201,31 @@ impl Templates {
                 templates.files.insert(id, Bytes::new(bytes));
             }
         }
+        templates.digest = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
         Ok(templates)
+    }
+
+    /// SHA-256 of every template file and its path, for build fingerprints.
+    pub fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// The template files as (path relative to the templates folder, bytes), sorted.
+    pub fn files(&self) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = self
+            .sources
+            .iter()
+            .map(|(id, s)| {
+                (id.vpath().get_without_slash().to_owned(), s.text().as_bytes().to_vec())
+            })
+            .chain(
+                self.files
+                    .iter()
+                    .map(|(id, b)| (id.vpath().get_without_slash().to_owned(), b.to_vec())),
+            )
+            .collect();
+        files.sort();
+        files
     }
 
     /// The id of a template file given relative to the templates folder.

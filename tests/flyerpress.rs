@@ -951,3 +951,85 @@ fn the_gallery_lists_every_edition_and_layout_with_working_links() {
     assert_eq!(arabic.text(), Some("العربية"));
     assert!(html.contains(">Dansk<") && html.contains(">中文<"));
 }
+
+fn build_args(project: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args =
+        vec!["build", "--project", project.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    flyerpress(&args)
+}
+
+fn count(err: &str, word: &str) -> usize {
+    err.lines().filter(|l| l.starts_with(word)).count()
+}
+
+#[test]
+fn rebuilds_only_what_changed_and_notices_edited_outputs() {
+    let project = project_copy();
+    let out = tempfile::tempdir().unwrap();
+    let (dir, out_dir) = (project.path(), out.path());
+    let only = ["--lang", "da,en", "--layout", "a4-screen,a5-print"];
+    let first = build_args(dir, out_dir, &only);
+    assert!(first.status.success(), "{}", stderr(&first));
+    assert_eq!(count(&stderr(&first), "built "), 4);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out_dir.join("manifest.json")).unwrap()).unwrap();
+    let record = &manifest["jobs"]["da/a4-screen"]["outputs"]["da/a4-screen.pdf"];
+    assert_eq!(
+        record["size"].as_u64().unwrap(),
+        std::fs::metadata(out_dir.join("da/a4-screen.pdf")).unwrap().len()
+    );
+    assert_eq!(record["sha256"].as_str().unwrap().len(), 64);
+
+    let again = stderr(&build_args(dir, out_dir, &only));
+    assert_eq!((count(&again, "built "), count(&again, "skipped ")), (0, 4), "{again}");
+
+    // One edition's text changes: only its jobs are rebuilt.
+    edit(&dir.join("content/da.yaml"), "title: Hurtig oversigt", "title: Hurtigt overblik");
+    let changed = stderr(&build_args(dir, out_dir, &only));
+    assert_eq!(count(&changed, "built da / "), 2, "{changed}");
+    assert_eq!(count(&changed, "skipped en / "), 2, "{changed}");
+
+    // An output deleted or edited by hand is noticed and rebuilt.
+    std::fs::remove_file(out_dir.join("en/a5-print.thumb.png")).unwrap();
+    let pdf = out_dir.join("en/a4-screen.pdf");
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&pdf, bytes).unwrap();
+    let repaired = stderr(&build_args(dir, out_dir, &only));
+    assert_eq!(count(&repaired, "built en / "), 2, "{repaired}");
+    assert!(out_dir.join("en/a5-print.thumb.png").exists());
+
+    let forced =
+        stderr(&build_args(dir, out_dir, &[&only[..], &["--force", "--jobs", "1"]].concat()));
+    assert_eq!(count(&forced, "built "), 4, "{forced}");
+}
+
+#[test]
+fn an_ejected_project_compiles_to_the_same_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = flyerpress(&[
+        "eject",
+        "--project",
+        repo().to_str().unwrap(),
+        "--lang",
+        "fa",
+        "--layout",
+        "a4-screen",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let readme = std::fs::read_to_string(dir.path().join("README.md")).unwrap();
+    assert!(readme.contains("typst compile") && readme.contains("--font-path"), "{readme}");
+    // Typeset the ejected files alone (templates and document.json from the folder).
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let templates = flyerpress::typeset::Templates::load(dir.path(), dir.path()).unwrap();
+    let model = std::fs::read(dir.path().join("document.json")).unwrap();
+    let date = flyerpress::content::Date { year: 2026, month: 11, day: 27 };
+    let job = session.typesetter.job(&templates, "overview.typ", model, date).unwrap();
+    let (ejected, _) = job.compile().unwrap();
+    let original = session.typeset("fa", "a4-screen").unwrap();
+    let render = |d: &typst_layout::PagedDocument| flyerpress::export::previews(d).ok().unwrap().1;
+    assert_eq!(render(&ejected), render(&original.paged), "the ejected page differs");
+}

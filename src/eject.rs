@@ -1,0 +1,96 @@
+//! Ejecting one edition in one layout as a standalone Typst project: the templates,
+//! the merged document model as `document.json`, and a note on fonts and how to
+//! compile it with the typst CLI or the Typst web app, for users who want to tweak a
+//! single edition by hand.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::build::Session;
+use crate::error::Error;
+use crate::layout::PdfStandard;
+use crate::resolve::resolve;
+use crate::typeset::DOCUMENT_PATH;
+use crate::write::write_atomic;
+
+/// Writes the standalone project into `dir` and returns the files written. The main
+/// file is the layout's template, under its own name.
+pub fn eject(
+    session: &Session,
+    lang: &str,
+    layout_name: &str,
+    dir: &Path,
+) -> Result<Vec<PathBuf>, Error> {
+    let project = &session.project;
+    let layout = &project.layouts[layout_name].layout;
+    let document = resolve(project, lang, layout);
+    let mut json = serde_json::to_string_pretty(&document)
+        .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
+    json.push('\n');
+    let mut written = Vec::new();
+    let mut write = |relative: &str, bytes: &[u8]| -> Result<(), Error> {
+        let path = dir.join(relative);
+        write_atomic(&path, bytes)?;
+        written.push(path);
+        Ok(())
+    };
+    write(DOCUMENT_PATH.trim_start_matches('/'), json.as_bytes())?;
+    for (relative, bytes) in project.templates.files() {
+        write(&relative, &bytes)?;
+    }
+    let readme = readme(session, lang, layout_name);
+    write("README.md", readme.as_bytes())?;
+    Ok(written)
+}
+
+fn readme(session: &Session, lang: &str, layout_name: &str) -> String {
+    let project = &session.project;
+    let layout = &project.layouts[layout_name].layout;
+    let fonts = project.fonts_dir();
+    let fonts = std::fs::canonicalize(&fonts).unwrap_or(fonts);
+    let standards: Vec<&str> = layout
+        .pdf
+        .standards
+        .iter()
+        .map(|s| match s {
+            PdfStandard::A2b => "a-2b",
+            PdfStandard::Ua1 => "ua-1",
+            PdfStandard::V1_6 => "1.6",
+            PdfStandard::V1_7 => "1.7",
+        })
+        .collect();
+    let standards = if standards.is_empty() {
+        String::new()
+    } else {
+        format!(" --pdf-standard {}", standards.join(","))
+    };
+    let mut text = format!(
+        "# Edition `{lang}` in layout `{layout_name}`, ejected by flyerpress\n\n\
+         `{template}` is the template; `document.json` holds everything it prints (the facts,\n\
+         the `{lang}` strings and the layout's settings, merged). Edit either, then compile:\n\n\
+         ```sh\n\
+         typst compile --root . --ignore-system-fonts --font-path {fonts}{standards} \\\n    {template} {lang}-{layout_name}.pdf\n\
+         ```\n\n\
+         ## Fonts\n\n\
+         The page uses only the fonts bundled with the flyerpress project, in\n\
+         `{fonts}`:\n\n",
+        template = layout.template,
+        fonts = fonts.display(),
+    );
+    for family in &layout.fonts.body {
+        let _ = writeln!(text, "- {family}");
+    }
+    text.push_str(
+        "\nPass that folder with `--font-path` (and `--ignore-system-fonts`, so that the\n\
+         result is the same on every machine). In the Typst web app, upload the font files\n\
+         of that folder and the files of this one into one project. Under the SIL Open\n\
+         Font License, keep the fonts' OFL.txt with any copy of the fonts.\n",
+    );
+    if layout.page.bleed_mm > 0.0 {
+        text.push_str(
+            "\nflyerpress adds a BleedBox to print PDFs after Typst writes them; the typst CLI\n\
+             writes the MediaBox and TrimBox only.\n",
+        );
+    }
+    text
+}
