@@ -57,15 +57,32 @@ pub struct Session {
     pub typesetter: Typesetter,
     /// Warnings from checking the project.
     pub warnings: Vec<Problem>,
+    /// Editions with problems of their own, by language code: their jobs fail, the
+    /// other editions build.
+    pub broken: BTreeMap<String, Vec<Problem>>,
 }
 
 impl Session {
-    /// Loads and checks a project. Invalid input is an error listing every problem.
+    /// Loads and checks a project. Problems in shared files (settings, facts,
+    /// layouts, the base edition) are an error listing every problem; problems of one
+    /// other edition are kept in [`Session::broken`].
     pub fn open(project_dir: &Path, options: CheckOptions) -> Result<Session, Error> {
         let project = Project::load(project_dir)?;
         let typesetter = Typesetter::new(&project.fonts_dir())?;
-        let (errors, warnings) = check(&project, &typesetter, options);
-        errors.into_result(Session { project, typesetter, warnings })
+        let findings = check(&project, &typesetter, options);
+        let mut broken = project.broken.clone();
+        for (lang, problems) in findings.editions {
+            broken.entry(lang).or_default().extend(problems);
+        }
+        let warnings = findings.warnings;
+        findings.fatal.into_result(Session { project, typesetter, warnings, broken })
+    }
+
+    /// Every problem of the broken editions, sorted.
+    pub fn edition_problems(&self) -> Vec<Problem> {
+        let mut all: Vec<Problem> = self.broken.values().flatten().cloned().collect();
+        all.sort();
+        all
     }
 }
 
@@ -171,8 +188,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
 /// The jobs selected by the options; an unknown name is an error listing the known ones.
 pub fn plan(project: &Project, options: &BuildOptions) -> Result<Vec<JobId>, Error> {
     let mut problems = Vec::new();
-    let editions =
-        select("--lang", "edition", &options.langs, project.editions.keys(), &mut problems);
+    let mut known: Vec<&String> = project.editions.keys().chain(project.broken.keys()).collect();
+    known.sort();
+    let editions = select("--lang", "edition", &options.langs, known.into_iter(), &mut problems);
     let layouts =
         select("--layout", "layout", &options.layouts, project.layouts.keys(), &mut problems);
     if !problems.is_empty() {
@@ -253,6 +271,9 @@ impl BuildContext<'_> {
     fn produce(&self, report: &mut JobReport) -> Result<(), Error> {
         let session = self.session;
         let id = report.id.clone();
+        if let Some(problems) = session.broken.get(&id.edition) {
+            return Err(Error::Invalid(problems.clone()));
+        }
         let layout_file = &session.project.layouts[&id.layout];
         let layout = &layout_file.layout;
         let document = resolve(&session.project, &id.edition, layout);

@@ -1,7 +1,7 @@
 //! Project-wide checks that the facts, layouts and translations fit together: every
 //! reference resolves and the base edition has every string the facts need.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::content::{ColumnKind, Facts};
 use crate::error::{Location, Problem, Problems};
@@ -55,8 +55,32 @@ pub struct CheckOptions {
     pub strict: bool,
 }
 
-/// Checks the whole project; returns the problems that stop a build and the warnings.
-pub fn check(
+/// What checking a project found.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// Problems that stop the whole build: shared files, the base edition.
+    pub fatal: Problems,
+    /// Problems of one edition other than the base: only its jobs fail.
+    pub editions: BTreeMap<String, Vec<Problem>>,
+    /// Warnings.
+    pub warnings: Vec<Problem>,
+}
+
+/// Checks the whole project and sorts what it finds into problems that stop every
+/// job, problems of single editions, and warnings.
+pub fn check(project: &Project, typesetter: &Typesetter, options: CheckOptions) -> Findings {
+    let (mut fatal, warnings) = check_all(project, typesetter, options);
+    let editions = fatal.split_off_by(|problem| {
+        project
+            .editions
+            .iter()
+            .find(|(lang, e)| **lang != project.config.base && e.file.path == problem.location.file)
+            .map(|(lang, _)| lang.clone())
+    });
+    Findings { fatal, editions, warnings }
+}
+
+fn check_all(
     project: &Project,
     typesetter: &Typesetter,
     options: CheckOptions,
@@ -68,7 +92,7 @@ pub fn check(
     check_facts(project, &mut errors);
     check_layouts(project, typesetter, &mut errors);
     check_strings(project, options, &mut errors, &mut warnings);
-    if errors.is_empty() {
+    if project.editions.contains_key(&project.config.base) {
         check_coverage(project, typesetter, &mut errors);
     }
     (errors, warnings)
@@ -94,7 +118,7 @@ fn check_config(project: &Project, errors: &mut Problems) {
         );
     }
     for lang in config.editions.keys() {
-        if !project.editions.contains_key(lang) {
+        if !project.editions.contains_key(lang) && !project.broken.contains_key(lang) {
             errors.push(
                 project.config_file.locate(&format!("editions.{lang}")),
                 format!("edition `{lang}` is configured but has no file content/{lang}.yaml"),
@@ -457,7 +481,13 @@ fn unique_printed_chars(text: &str) -> Vec<char> {
 }
 
 fn unknown(what: &str, name: &str, expected: &str) -> String {
-    format!("unknown {what} `{name}`; expected one of {expected}")
+    let candidates = expected.split('`').skip(1).step_by(2);
+    match crate::load::suggest(name, candidates) {
+        Some(near) => {
+            format!("unknown {what} `{name}`; did you mean `{near}`? (expected one of {expected})")
+        }
+        None => format!("unknown {what} `{name}`; expected one of {expected}"),
+    }
 }
 
 fn names<'a>(items: impl Iterator<Item = &'a String>) -> String {

@@ -94,16 +94,38 @@ impl Problems {
         self.0.is_empty()
     }
 
-    /// `Ok(value)` when nothing was found, otherwise the problems sorted by file and line.
-    pub fn into_result<T>(self, value: T) -> Result<T, Error> {
-        if self.0.is_empty() {
-            Ok(value)
-        } else {
-            let mut problems = self.0;
+    /// The problems, sorted by file and line, without duplicates.
+    pub fn into_sorted(self) -> Vec<Problem> {
+        let mut problems = self.0;
+        problems.sort();
+        problems.dedup();
+        problems
+    }
+
+    /// Splits off the problems for which `take` returns a key, grouped by that key.
+    pub fn split_off_by<K: Ord>(
+        &mut self,
+        take: impl Fn(&Problem) -> Option<K>,
+    ) -> std::collections::BTreeMap<K, Vec<Problem>> {
+        let mut taken = std::collections::BTreeMap::<K, Vec<Problem>>::new();
+        let mut kept = Vec::new();
+        for problem in self.0.drain(..) {
+            match take(&problem) {
+                Some(key) => taken.entry(key).or_default().push(problem),
+                None => kept.push(problem),
+            }
+        }
+        self.0 = kept;
+        for problems in taken.values_mut() {
             problems.sort();
             problems.dedup();
-            Err(Error::Invalid(problems))
         }
+        taken
+    }
+
+    /// `Ok(value)` when nothing was found, otherwise the problems sorted by file and line.
+    pub fn into_result<T>(self, value: T) -> Result<T, Error> {
+        if self.0.is_empty() { Ok(value) } else { Err(Error::Invalid(self.into_sorted())) }
     }
 }
 

@@ -104,6 +104,24 @@ pub fn parse_yaml<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Pro
     serde_yaml_ng::from_str(text).map_err(|e| yaml_problem(path, text, &e))
 }
 
+/// For "unknown field `titel`, expected one of `title`, ...": the closest expected name.
+fn unknown_field_suggestion(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    suggest(unknown, candidates)
+}
+
+/// The candidate closest to `name`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(name, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c.to_owned())
+}
+
 /// Splits serde_yaml_ng's message ("key.path: what at line L column C") into its parts.
 fn yaml_problem(path: &Path, text: &str, error: &serde_yaml_ng::Error) -> Problem {
     let mut location = Location::file(path);
@@ -164,8 +182,12 @@ fn split_key(text: &str) -> (Option<&str>, &str) {
     (None, text)
 }
 
-/// Rewords the few parser messages that do not say what to do.
+/// Rewords the few parser messages that do not say what to do, and suggests the
+/// nearest known name for an unknown one.
 fn explain(message: &str) -> String {
+    if let Some(suggestion) = unknown_field_suggestion(message) {
+        return format!("{message}; did you mean `{suggestion}`?");
+    }
     if message.contains("found character that cannot start any token") {
         return format!("{message} (a tab used for indentation? YAML indents with spaces)");
     }
@@ -202,6 +224,7 @@ mod tests {
         assert_eq!(problem.location.key.as_deref(), Some("inner"));
         assert!(problem.message.contains("unknown field `sise`"), "{}", problem.message);
         assert!(problem.message.contains("expected `size`"), "{}", problem.message);
+        assert!(problem.message.ends_with("did you mean `size`?"), "{}", problem.message);
     }
 
     #[test]

@@ -208,6 +208,12 @@ fn job_text(job: &JobReport) -> String {
     let name = format!("{} / {}", job.id.edition, job.id.layout);
     let bytes: u64 = job.outputs.iter().map(|(_, size)| size).sum();
     match &job.error {
+        Some(Error::Invalid(problems)) => {
+            text.push_str(&format!("error: {name}: not built, the edition has problems:\n"));
+            for problem in problems {
+                text.push_str(&format!("  error: {problem}\n"));
+            }
+        }
         Some(error) => text.push_str(&format!("error: {name}: {error}\n")),
         None if job.skipped => {
             text.push_str(&format!("skipped {name}: unchanged, {} files\n", job.outputs.len()))
@@ -241,6 +247,10 @@ fn check(args: &ProjectArgs) -> ExitCode {
         Err(code) => return code,
     };
     print_warnings(&session.warnings);
+    let problems = session.edition_problems();
+    if !problems.is_empty() {
+        return invalid(&Error::Invalid(problems));
+    }
     let project = &session.project;
     println!(
         "ok: {} editions, {} layouts, every character covered by the layouts' fonts",

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::content::{Config, Date, EditionConfig, Facts, Review, Strings};
-use crate::error::{Error, Location, Problems};
+use crate::error::{Error, Location, Problem, Problems};
 use crate::layout::{Layout, Palette};
 use crate::load::{line_of_key, read_yaml};
 use crate::typeset::Templates;
@@ -76,6 +76,9 @@ pub struct Project {
     pub facts_file: SourceFile,
     /// Editions by language code, from the files `content/<lang>.yaml`.
     pub editions: BTreeMap<String, EditionFile>,
+    /// Editions other than the base whose file could not be read, with why: their
+    /// jobs fail, the other editions still build.
+    pub broken: BTreeMap<String, Vec<Problem>>,
     /// Layouts by name, from the files `layouts/<name>.yaml`.
     pub layouts: BTreeMap<String, LayoutFile>,
     /// Palettes by name, from the files `layouts/palettes/<name>.yaml`.
@@ -95,12 +98,21 @@ impl Project {
         let facts = load_yaml::<Facts>(&content.join(FACTS_FILE), &mut problems);
 
         let mut editions = BTreeMap::new();
+        let mut broken = BTreeMap::new();
+        let base = config.as_ref().map(|(c, _)| c.base.clone());
         for (name, path) in yaml_files(&content, &mut problems) {
             if name == "config" || name == "facts" {
                 continue;
             }
-            if let Some((strings, file)) = load_yaml::<Strings>(&path, &mut problems) {
-                editions.insert(name, EditionFile { file, strings });
+            match read_yaml::<Strings>(&path) {
+                Ok((strings, text)) => {
+                    let file = SourceFile { path, text };
+                    editions.insert(name, EditionFile { file, strings });
+                }
+                Err(problem) if base.as_ref().is_some_and(|b| *b != name) => {
+                    broken.insert(name, vec![problem]);
+                }
+                Err(problem) => problems.push(problem.location, problem.message),
             }
         }
         let mut layouts = BTreeMap::new();
@@ -136,7 +148,7 @@ impl Project {
             // At least one of the two failed to load, so `problems` is not empty.
             return problems.into_result(()).and(Err(Error::Invalid(Vec::new())));
         };
-        if editions.is_empty() {
+        if editions.is_empty() && broken.is_empty() {
             problems.push(Location::file(&content), "no edition files (content/<lang>.yaml)");
         }
         if layouts.is_empty() {
@@ -149,6 +161,7 @@ impl Project {
             facts,
             facts_file,
             editions,
+            broken,
             layouts,
             palettes,
             templates,

@@ -208,16 +208,26 @@ fn missing_content_file_names_the_file_and_exits_2() {
 }
 
 #[test]
-fn malformed_yaml_names_file_line_and_exits_2() {
+fn a_broken_edition_fails_alone_and_the_others_are_built() {
     let project = project_copy();
     let da = project.path().join("content/da.yaml");
     edit(&da, "  open: kildeåben (fri) anbefaling", "  open: \"kildeåben (fri) anbefaling");
-    let output = flyerpress(&["build", "--project", project.path().to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(2));
+    let dir = project.path().to_str().unwrap();
+    let output =
+        flyerpress(&["build", "--project", dir, "--layout", "a4-screen", "--lang", "da,de,en"]);
+    assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("content/da.yaml:"), "{err}");
     assert!(err.contains("the quote opened on line 5 is never closed"), "{err}");
-    assert!(!project.path().join("output/da").exists(), "something was written");
+    assert!(err.contains("failed: da / a4-screen"), "no summary of what failed: {err}");
+    assert!(!project.path().join("output/da").exists(), "something was written for da");
+    for lang in ["de", "en"] {
+        assert!(project.path().join(format!("output/{lang}/a4-screen.pdf")).exists(), "{lang}");
+    }
+    // `check` reports the same problem and exits 2.
+    let check = flyerpress(&["check", "--project", dir]);
+    assert_eq!(check.status.code(), Some(2));
+    assert!(stderr(&check).contains("content/da.yaml:"));
 }
 
 #[test]
@@ -453,8 +463,9 @@ fn a_missing_translation_falls_back_to_the_base_text_or_fails_under_strict() {
         "no German fallback"
     );
 
-    let strict = flyerpress(&["build", "--project", dir, "--lang", "fr", "--strict"]);
-    assert_eq!(strict.status.code(), Some(2));
+    // Under --strict the French jobs fail (exit 1); `check --strict` exits 2.
+    let strict = flyerpress(&["build", "--project", dir, "--lang", "fr,en", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1));
     let err = stderr(&strict);
     assert!(err.contains("content/fr.yaml") && err.contains("footnotes.F"), "{err}");
     assert!(err.contains("edition `fr` has no string `footnotes.F` (--strict)"), "{err}");
