@@ -69,13 +69,20 @@ impl Session {
     pub fn open(project_dir: &Path, options: CheckOptions) -> Result<Session, Error> {
         let project = Project::load(project_dir)?;
         let typesetter = Typesetter::new(&project.fonts_dir())?;
-        let findings = check(&project, &typesetter, options);
+        let mut findings = check(&project, &typesetter, options);
         let mut broken = project.broken.clone();
-        for (lang, problems) in findings.editions {
+        for (lang, problems) in std::mem::take(&mut findings.editions) {
             broken.entry(lang).or_default().extend(problems);
         }
+        if !findings.fatal.is_empty() {
+            // Nothing is built: report the editions' problems along with the rest.
+            for problem in broken.into_values().flatten() {
+                findings.fatal.push(problem.location, problem.message);
+            }
+            return Err(Error::Invalid(findings.fatal.into_sorted()));
+        }
         let warnings = findings.warnings;
-        findings.fatal.into_result(Session { project, typesetter, warnings, broken })
+        Ok(Session { project, typesetter, warnings, broken })
     }
 
     /// Every problem of the broken editions, sorted.

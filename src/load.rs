@@ -134,6 +134,10 @@ fn yaml_problem(path: &Path, text: &str, error: &serde_yaml_ng::Error) -> Proble
         location = location.key(key);
     }
     let mut message = explain(message);
+    if let Some(line) = location.line.and_then(|l| duplicate_line(text, l, message.as_str())) {
+        location.line = Some(line);
+        location.column = Some(1);
+    }
     if key.is_none()
         && let Some(line) = location.line.and_then(|l| unclosed_quote(text, l))
     {
@@ -156,6 +160,32 @@ fn strip_positions(message: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// For "duplicate key `k`" or "duplicate field `k`", reported where the mapping starts:
+/// the line of the second `k:` at the indentation of the first.
+fn duplicate_line(text: &str, from_line: usize, message: &str) -> Option<usize> {
+    let rest = message
+        .strip_prefix("duplicate key `")
+        .or_else(|| message.strip_prefix("duplicate field `"))?;
+    let key = rest.split('`').next()?;
+    let mut first_indent = None;
+    for (number, line) in text.lines().enumerate().skip(from_line.saturating_sub(1)) {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let is_key = [format!("{key}:"), format!("\"{key}\":"), format!("'{key}':")]
+            .iter()
+            .any(|k| trimmed.starts_with(k.as_str()));
+        if !is_key {
+            continue;
+        }
+        match first_indent {
+            None => first_indent = Some(indent),
+            Some(first) if first == indent => return Some(number + 1),
+            Some(_) => {}
+        }
+    }
+    None
 }
 
 /// The first line before `error_line` whose quoted value is never closed on that line,
@@ -190,6 +220,11 @@ fn explain(message: &str) -> String {
     }
     if message.contains("found character that cannot start any token") {
         return format!("{message} (a tab used for indentation? YAML indents with spaces)");
+    }
+    if message.contains("did not find expected key")
+        || message.contains("mapping values are not allowed")
+    {
+        return format!("{message} (check the indentation of this line and the one before)");
     }
     if message == "repetition limit exceeded" || message == "recursion limit exceeded" {
         return format!("{message}: too many or too deeply nested aliases");

@@ -145,8 +145,12 @@ impl Project {
         }
 
         let (Some((config, config_file)), Some((facts, facts_file))) = (config, facts) else {
-            // At least one of the two failed to load, so `problems` is not empty.
-            return problems.into_result(()).and(Err(Error::Invalid(Vec::new())));
+            // At least one of the two failed to load, so `problems` is not empty; the
+            // editions' own problems are reported with it.
+            for problem in broken.into_values().flatten() {
+                problems.push(problem.location, problem.message);
+            }
+            return Err(Error::Invalid(problems.into_sorted()));
         };
         if editions.is_empty() && broken.is_empty() {
             problems.push(Location::file(&content), "no edition files (content/<lang>.yaml)");

@@ -9,6 +9,15 @@ use crate::error::Error;
 
 /// Writes `bytes` to `path` through a temporary file in the same folder.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    write_atomic_with(path, |file| file.write_all(bytes))
+}
+
+/// Writes `path` through a temporary file that `fill` writes. If `fill` fails (a full
+/// disk, say), the temporary file is removed and `path` keeps its previous content.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), Error> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
     let mut file = tempfile::Builder::new()
@@ -16,8 +25,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))?;
-    file.write_all(bytes).map_err(|e| Error::io("write", file.path(), e))?;
-    file.as_file().sync_all().map_err(|e| Error::io("write", file.path(), e))?;
+    fill(file.as_file_mut()).map_err(|e| Error::io("write", path, e))?;
+    file.as_file().sync_all().map_err(|e| Error::io("write", path, e))?;
     file.persist(path).map_err(|e| Error::io("write", path, e.error))?;
     Ok(())
 }
@@ -35,5 +44,30 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(names.len(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_previous_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.pdf");
+        write_atomic(&path, b"the good output").unwrap();
+        let full_disk = write_atomic_with(&path, |file| {
+            file.write_all(b"half of a new")?;
+            Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left on device"))
+        });
+        let message = full_disk.unwrap_err().to_string();
+        assert!(message.contains("out.pdf") && message.contains("no space left"), "{message}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"the good output");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "a temporary file was left");
+    }
+
+    #[test]
+    fn a_path_that_cannot_be_written_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("taken")).unwrap();
+        std::fs::write(dir.path().join("taken/x"), b"").unwrap();
+        let error = write_atomic(&dir.path().join("taken"), b"new").unwrap_err().to_string();
+        assert!(error.contains("taken"), "{error}");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "a temporary file was left");
     }
 }

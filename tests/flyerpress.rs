@@ -1044,3 +1044,124 @@ fn an_ejected_project_compiles_to_the_same_page() {
     let render = |d: &typst_layout::PagedDocument| flyerpress::export::previews(d).ok().unwrap().1;
     assert_eq!(render(&ejected), render(&original.paged), "the ejected page differs");
 }
+
+/// A case of `tests/fixtures/errors/<name>/case.yaml`: what to break in a copy of the
+/// project, the command to run, and what the user must be told.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ErrorCase {
+    command: String,
+    #[serde(default)]
+    args: Vec<String>,
+    #[serde(default)]
+    edits: Vec<CaseEdit>,
+    #[serde(default)]
+    writes: Vec<CaseWrite>,
+    hex: Option<CaseHex>,
+    prepend: Option<CaseWrite>,
+    pad: Option<CasePad>,
+    truncate: Option<CaseTruncate>,
+    exit: i32,
+    expect: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct CaseEdit {
+    file: String,
+    from: String,
+    to: String,
+}
+
+#[derive(serde::Deserialize)]
+struct CaseWrite {
+    file: String,
+    text: String,
+}
+
+#[derive(serde::Deserialize)]
+struct CaseHex {
+    file: String,
+    bytes: String,
+}
+
+#[derive(serde::Deserialize)]
+struct CasePad {
+    file: String,
+    bytes: usize,
+}
+
+#[derive(serde::Deserialize)]
+struct CaseTruncate {
+    file: String,
+    after: String,
+}
+
+impl ErrorCase {
+    fn apply(&self, dir: &Path) {
+        for e in &self.edits {
+            edit(&dir.join(&e.file), &e.from, &e.to);
+        }
+        for w in &self.writes {
+            std::fs::write(dir.join(&w.file), &w.text).unwrap();
+        }
+        if let Some(h) = &self.hex {
+            let bytes: Vec<u8> = (0..h.bytes.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&h.bytes[i..i + 2], 16).unwrap())
+                .collect();
+            std::fs::write(dir.join(&h.file), bytes).unwrap();
+        }
+        if let Some(p) = &self.prepend {
+            let text = std::fs::read_to_string(dir.join(&p.file)).unwrap();
+            std::fs::write(dir.join(&p.file), format!("{}{text}", p.text)).unwrap();
+        }
+        if let Some(p) = &self.pad {
+            let mut text = std::fs::read_to_string(dir.join(&p.file)).unwrap();
+            text.push_str(&format!("# {}\n", "x".repeat(p.bytes)));
+            std::fs::write(dir.join(&p.file), text).unwrap();
+        }
+        if let Some(t) = &self.truncate {
+            let text = std::fs::read_to_string(dir.join(&t.file)).unwrap();
+            let end = text.find(&t.after).unwrap() + t.after.len();
+            std::fs::write(dir.join(&t.file), &text[..end]).unwrap();
+        }
+    }
+}
+
+#[test]
+fn every_error_fixture_is_reported_with_file_line_and_key() {
+    let root = repo().join("tests/fixtures/errors");
+    let mut cases: Vec<PathBuf> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    cases.sort();
+    assert!(cases.len() >= 25, "only {} error fixtures", cases.len());
+    let mut failures = Vec::new();
+    for case_dir in cases {
+        let name = case_dir.file_name().unwrap().to_string_lossy().into_owned();
+        let case: ErrorCase =
+            serde_yaml_ng::from_str(&std::fs::read_to_string(case_dir.join("case.yaml")).unwrap())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let project = project_copy();
+        case.apply(project.path());
+        let dir = project.path().to_str().unwrap();
+        let mut args = vec![case.command.clone(), "--project".into(), dir.into()];
+        args.extend(case.args.iter().map(|a| a.replace("{project}", dir)));
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = flyerpress(&args);
+        let said = format!("{}{}", String::from_utf8_lossy(&output.stdout), stderr(&output));
+        if output.status.code() != Some(case.exit) {
+            failures.push(format!(
+                "{name}: exit {:?}, expected {}:\n{said}",
+                output.status.code(),
+                case.exit
+            ));
+        }
+        for expected in &case.expect {
+            if !said.contains(expected.as_str()) {
+                failures.push(format!("{name}: `{expected}` not said:\n{said}"));
+            }
+        }
+        assert!(!said.contains("panicked"), "{name} panicked:\n{said}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
