@@ -15,7 +15,7 @@ trap 'rm -rf "$work"' EXIT
 
 # Runs a command, stores wall seconds in $secs and peak RSS in KiB in $rss.
 measure() {
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
+  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/stdout" 2>"$work/err" || {
     cat "$work/err" >&2
     return 1
   }
@@ -80,7 +80,7 @@ for n in ${FLYERPRESS_BENCH_EDITIONS:-10 25 50 100}; do
   cp content/facts.yaml content/de.yaml "$synthetic/content/"
   printf 'base: de\npublisher: bench\neditions:\n  de: { name: Deutsch, code: DE, date: 2026-02-01, review: draft }\n' >"$synthetic/content/config.yaml"
   for i in $(seq 2 "$n"); do
-    code=$(printf 'x%03d' "$i")
+    code=$(printf 'en-x%03d' "$i")
     cp content/en.yaml "$synthetic/content/$code.yaml"
     echo "  $code: { name: $code, code: X$i, date: 2026-02-01, review: draft }" >>"$synthetic/content/config.yaml"
   done

@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use typst_layout::PagedDocument;
 
@@ -116,8 +116,6 @@ pub struct JobReport {
     pub id: JobId,
     /// Whether its outputs were current and it was not rebuilt.
     pub skipped: bool,
-    /// How long the job took, in milliseconds.
-    pub elapsed_ms: f64,
     /// Files written (or current, when skipped), with their sizes in bytes.
     pub outputs: Vec<(PathBuf, u64)>,
     /// What its outputs were made from, for the manifest.
@@ -170,14 +168,10 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         .build()
         .map_err(|e| Error::Export(format!("failed to start worker threads: {e}")))?;
     progress.start(jobs.len());
-    let mut reports: Vec<JobReport> = pool.install(|| {
-        jobs.into_par_iter()
-            .map(|id| {
-                let report = context.run(id);
-                progress.job_done(&report);
-                report
-            })
-            .collect()
+    let mut reports = run_jobs(&pool, &jobs, |id| {
+        let report = context.run(id.clone());
+        progress.job_done(&report);
+        report
     });
     reports.sort_by(|a, b| a.id.cmp(&b.id));
     manifest.tool = tool();
@@ -190,6 +184,31 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     manifest.save(&out)?;
     let gallery = write_gallery(&session.project, &out)?;
     Ok(BuildReport { warnings: session.warnings, jobs: reports, gallery })
+}
+
+/// Runs the jobs on the pool, one job per worker at a time.
+///
+/// Each worker takes the next job when it has finished its last. A plain parallel
+/// iterator would let a worker that waits for Typst's own parallel work start another
+/// whole job meanwhile, so that many documents are in memory at once.
+fn run_jobs(
+    pool: &rayon::ThreadPool,
+    jobs: &[JobId],
+    run: impl Fn(&JobId) -> JobReport + Sync,
+) -> Vec<JobReport> {
+    let next = AtomicUsize::new(0);
+    let reports = Mutex::new(Vec::with_capacity(jobs.len()));
+    pool.scope(|scope| {
+        for _ in 0..pool.current_num_threads().min(jobs.len()) {
+            scope.spawn(|_| {
+                while let Some(id) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let report = run(id);
+                    reports.lock().unwrap_or_else(|e| e.into_inner()).push(report);
+                }
+            });
+        }
+    });
+    reports.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// The jobs selected by the options; an unknown name is an error listing the known ones.
@@ -255,11 +274,9 @@ struct BuildContext<'a> {
 
 impl BuildContext<'_> {
     fn run(&self, id: JobId) -> JobReport {
-        let started = Instant::now();
         let mut report = JobReport {
             id,
             skipped: false,
-            elapsed_ms: 0.0,
             outputs: Vec::new(),
             record: None,
             body_size_pt: None,
@@ -270,7 +287,9 @@ impl BuildContext<'_> {
             report.error = Some(error);
             report.record = None;
         }
-        report.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        // Typst memoizes layouts across compilations; results no job has used for a
+        // while are dropped, so memory stays flat however many documents a build has.
+        typst::comemo::evict(1);
         report
     }
 

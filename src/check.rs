@@ -100,6 +100,19 @@ fn check_all(
 
 fn check_config(project: &Project, errors: &mut Problems) {
     let config = &project.config;
+    for (lang, edition) in &project.editions {
+        let language = lang.split(['-', '_']).next().unwrap_or_default();
+        if !(2..=3).contains(&language.len()) || !language.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            errors.push(
+                Location::file(&edition.file.path),
+                format!(
+                    "`{lang}` does not start with a language code; name the file after an \
+                     ISO 639 code, e.g. `da.yaml` or `pt-BR.yaml`"
+                ),
+            );
+        }
+    }
     if !project.editions.contains_key(&config.base) {
         errors.push(
             project.config_file.locate("base"),

@@ -1,6 +1,8 @@
 //! Exporting a laid-out document: one options function per format, one `match`.
 
+use std::io::Write;
 use typst::diag::SourceDiagnostic;
+
 use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandards, Timestamp};
@@ -75,7 +77,32 @@ fn png(page: &typst_layout::Page, pixel_per_pt: f64) -> Result<Vec<u8>, ExportEr
     let options =
         typst_render::RenderOptions { pixel_per_pt: pixel_per_pt.into(), render_bleed: false };
     let pixmap = typst_render::render(page, &options);
-    pixmap.encode_png().map_err(|e| ExportError::Other(format!("failed to encode PNG: {e}")))
+    encode_png(pixmap.width(), pixmap.height(), pixmap.data())
+        .map_err(|e| ExportError::Other(format!("failed to encode PNG: {e}")))
+}
+
+/// Encodes premultiplied RGBA as an opaque RGB PNG, on white paper (print pages leave
+/// the paper unpainted, which would otherwise show as transparent).
+fn encode_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    // Row by row, so that a poster's page is not held a second time as RGB.
+    let mut stream = writer.stream_writer()?;
+    let mut row = Vec::with_capacity(width as usize * 3);
+    for pixels in rgba.chunks_exact(width as usize * 4) {
+        row.clear();
+        for pixel in pixels.chunks_exact(4) {
+            let paper = 255 - pixel[3];
+            row.extend([pixel[0] + paper, pixel[1] + paper, pixel[2] + paper]);
+        }
+        stream.write_all(&row)?;
+    }
+    stream.finish()?;
+    drop(writer);
+    Ok(out)
 }
 
 /// Gives Typst's SVG a `<title>` and the document's language. The SVG is otherwise

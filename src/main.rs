@@ -221,8 +221,7 @@ fn job_text(job: &JobReport) -> String {
         None => {
             let body = job.body_size_pt.map(|s| format!(", body text {s} pt")).unwrap_or_default();
             text.push_str(&format!(
-                "built {name} in {:.0} ms: {} files, {} KiB{body}\n",
-                job.elapsed_ms,
+                "built {name}: {} files, {} KiB{body}\n",
                 job.outputs.len(),
                 bytes.div_ceil(1024)
             ));

@@ -26,7 +26,8 @@ pub fn write_atomic_with(
         .tempfile_in(dir)
         .map_err(|e| Error::io("create a temporary file in", dir, e))?;
     fill(file.as_file_mut()).map_err(|e| Error::io("write", path, e))?;
-    file.as_file().sync_all().map_err(|e| Error::io("write", path, e))?;
+    // No fsync: the rename is what keeps a failed or interrupted build from leaving a
+    // truncated file; forcing every preview to disk would cost more than the build.
     file.persist(path).map_err(|e| Error::io("write", path, e.error))?;
     Ok(())
 }
