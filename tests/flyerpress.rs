@@ -62,6 +62,23 @@ fn build_pdf(project: &Path, out: &Path, lang: &str, layout: &str) -> PathBuf {
     out.join(lang).join(format!("{layout}.pdf"))
 }
 
+/// Asserts that every font the first page uses has its font file embedded.
+fn assert_fonts_embedded(document: &Document, what: &str) {
+    let pages = document.get_pages();
+    let fonts = document.get_page_fonts(pages[&1]).unwrap();
+    assert!(!fonts.is_empty(), "{what}: no fonts");
+    for (name, font) in fonts {
+        let descendant = font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0].clone();
+        let descendant = document.dereference(&descendant).unwrap().1.as_dict().unwrap().clone();
+        let descriptor =
+            document.dereference(descendant.get(b"FontDescriptor").unwrap()).unwrap().1;
+        let embedded = ["FontFile2", "FontFile3", "FontFile"]
+            .iter()
+            .any(|key| descriptor.as_dict().unwrap().get(key.as_bytes()).is_ok());
+        assert!(embedded, "{what}: font {} is not embedded", String::from_utf8_lossy(&name));
+    }
+}
+
 /// The Danish screen edition of the repository, built once for all tests that read it.
 fn danish_pdf() -> &'static Path {
     static PDF: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
@@ -131,18 +148,7 @@ fn danish_pdf_is_one_a4_landscape_page_with_embedded_fonts() {
     assert!((mm(media_box[2]) - 297.0).abs() < 0.1, "width {} mm", mm(media_box[2]));
     assert!((mm(media_box[3]) - 210.0).abs() < 0.1, "height {} mm", mm(media_box[3]));
 
-    let fonts = document.get_page_fonts(pages[&1]).unwrap();
-    assert!(!fonts.is_empty());
-    for (name, font) in fonts {
-        let descendant = font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0].clone();
-        let descendant = document.dereference(&descendant).unwrap().1.as_dict().unwrap().clone();
-        let descriptor = document.dereference(descendant.get(b"FontDescriptor").unwrap()).unwrap();
-        let descriptor = descriptor.1.as_dict().unwrap();
-        let embedded = [&b"FontFile2"[..], b"FontFile3", b"FontFile"]
-            .iter()
-            .any(|key| descriptor.get(key).is_ok());
-        assert!(embedded, "font {} is not embedded", String::from_utf8_lossy(&name));
-    }
+    assert_fonts_embedded(&document, "a4-screen");
 }
 
 #[test]
@@ -739,21 +745,10 @@ fn print_editions_use_cmyk_only() {
 
 #[test]
 fn every_output_embeds_its_fonts_and_carries_metadata() {
-    for layout in ["a4-screen", "a4-print", "a5-print", "a5-home-sheet"] {
+    for layout in ["a4-screen", "a4-print", "a5-print", "a5-home-sheet", "a1-poster"] {
         let path = danish_layouts().join(format!("da/{layout}.pdf"));
         let document = Document::load(&path).unwrap();
-        let pages = document.get_pages();
-        for (name, font) in document.get_page_fonts(pages[&1]).unwrap() {
-            let descendant = font.get(b"DescendantFonts").unwrap().as_array().unwrap()[0].clone();
-            let descendant =
-                document.dereference(&descendant).unwrap().1.as_dict().unwrap().clone();
-            let descriptor =
-                document.dereference(descendant.get(b"FontDescriptor").unwrap()).unwrap().1;
-            let embedded = ["FontFile2", "FontFile3", "FontFile"]
-                .iter()
-                .any(|key| descriptor.as_dict().unwrap().get(key.as_bytes()).is_ok());
-            assert!(embedded, "{layout}: font {} not embedded", String::from_utf8_lossy(&name));
-        }
+        assert_fonts_embedded(&document, layout);
         let info_ref = document.trailer.get(b"Info").unwrap().as_reference().unwrap();
         let info = document.get_dictionary(info_ref).unwrap();
         for key in ["Title", "Subject", "Author", "Keywords", "CreationDate"] {
