@@ -237,20 +237,9 @@ fn a_broken_edition_fails_alone_and_the_others_are_built() {
 }
 
 #[test]
-fn unknown_key_names_key_line_and_expected_keys() {
-    let project = project_copy();
-    let facts = project.path().join("content/facts.yaml");
-    edit(&facts, "      network: serverless", "      netwerk: serverless");
-    let output = flyerpress(&["build", "--project", project.path().to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(2));
-    let err = stderr(&output);
-    assert!(err.contains("content/facts.yaml:"), "{err}");
-    assert!(err.contains("sections.chat.briar"), "{err}");
-    assert!(err.contains("unknown field `netwerk`"), "{err}");
-}
-
-#[test]
-fn unknown_reference_and_missing_base_string_are_all_reported() {
+/// Single problems each have a fixture in tests/fixtures/errors; this checks that the
+/// problems of several files come out of one run together.
+fn problems_in_several_files_are_all_reported_in_one_run() {
     let project = project_copy();
     edit(
         &project.path().join("content/facts.yaml"),
