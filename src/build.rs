@@ -8,16 +8,17 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sha2::{Digest, Sha256};
+use typst::layout::Abs;
 use typst_layout::PagedDocument;
 
 use crate::check::{CheckOptions, check};
 use crate::error::{Error, Location, Problem};
 use crate::export::{ExportError, ExportSettings, export, previews};
+use crate::fit::{self, Fit};
 use crate::gallery::write_gallery;
-use crate::inspect;
 use crate::manifest::{JobRecord, Manifest, OutputRecord, tool};
 use crate::project::Project;
-use crate::resolve::{Document, resolve};
+use crate::resolve::{Document, SizeRequest, resolve};
 use crate::typeset::{Job, Typesetter};
 use crate::write::write_atomic;
 
@@ -303,8 +304,7 @@ impl BuildContext<'_> {
         let layout_file = &session.project.layouts[&id.layout];
         let layout = &layout_file.layout;
         let document = resolve(&session.project, &id.edition, layout);
-        let json = serde_json::to_vec(&document)
-            .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
+        let json = document.to_json()?;
         let fingerprint = self.fingerprint(&layout_file.file.text, &json);
         if !self.force && self.manifest.is_current(&id.key(), &fingerprint, self.out) {
             let record = self.manifest.jobs[&id.key()].clone();
@@ -314,9 +314,9 @@ impl BuildContext<'_> {
             report.skipped = true;
             return Ok(());
         }
-        let typeset = session.typeset_model(document, json, &id.layout)?;
+        let typeset = session.typeset_model(document, &id.layout)?;
         report.warnings.extend(typeset.warnings.iter().cloned());
-        report.body_size_pt = typeset.fit.map(|f| f.body_size_pt);
+        report.body_size_pt = Some(typeset.fit.body_size_pt);
         let settings = ExportSettings {
             ident: format!("flyerpress/{}/{}", id.edition, id.layout),
             date: typeset.document.meta.date,
@@ -369,8 +369,8 @@ pub struct Typeset<'a> {
     pub document: Document,
     /// The laid-out pages.
     pub paged: PagedDocument,
-    /// The body size the template chose, if it records one.
-    pub fit: Option<inspect::Fit>,
+    /// The body size chosen.
+    pub fit: Fit,
     /// Warnings from resolving and typesetting, rendered.
     pub warnings: Vec<String>,
     /// The job's world, to render export diagnostics.
@@ -391,33 +391,33 @@ impl Session {
     /// Resolves and lays out one edition in one layout, checking that it fits one page.
     pub fn typeset(&self, edition: &str, layout_name: &str) -> Result<Typeset<'_>, Error> {
         let layout = &self.project.layouts[layout_name].layout;
-        let document = resolve(&self.project, edition, layout);
-        let json = serde_json::to_vec(&document)
-            .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
-        self.typeset_model(document, json, layout_name)
+        self.typeset_model(resolve(&self.project, edition, layout), layout_name)
     }
 
-    /// Lays out a resolved document model (`json` is its serialization).
+    /// Lays out a resolved document model: chooses the body size (see [`fit`]), then
+    /// lays the page out once at that size.
     fn typeset_model(
         &self,
-        document: Document,
-        json: Vec<u8>,
+        mut document: Document,
         layout_name: &str,
     ) -> Result<Typeset<'_>, Error> {
-        let project = &self.project;
-        let layout = &project.layouts[layout_name].layout;
         let edition = document.lang.edition.clone();
-        let job =
-            self.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;
-        let (paged, warnings) = job.compile()?;
-        let fit = inspect::fit(&paged);
-        if let Some(fit) = fit.filter(|f| !f.fits) {
+        let (_, height) = document.style.area();
+        let sizes = document.style.sizes.clone();
+        let fit = fit::search(&sizes, height, |body_size| {
+            let request = SizeRequest { body_size, probe: true };
+            let (_, paged, _) = self.compile(&mut document, layout_name, request)?;
+            Ok(paged.pages().first().map_or(Abs::zero(), |page| page.frame.height()))
+        })?;
+        if !fit.fits {
             return Err(Error::Export(format!(
                 "edition `{edition}` does not fit layout `{layout_name}`: at the smallest body \
                  size, {} pt, its content is {:.1} mm taller than the page area",
                 fit.body_size_pt, fit.overflow_mm
             )));
         }
+        let request = SizeRequest { body_size: fit.body_size_pt, probe: false };
+        let (job, paged, warnings) = self.compile(&mut document, layout_name, request)?;
         let pages = paged.pages().len();
         if pages != 1 {
             return Err(Error::Export(format!(
@@ -425,5 +425,22 @@ impl Session {
             )));
         }
         Ok(Typeset { document, paged, fit, warnings, job })
+    }
+
+    /// Compiles the layout's template with the document model at one body size.
+    fn compile(
+        &self,
+        document: &mut Document,
+        layout_name: &str,
+        request: SizeRequest,
+    ) -> Result<(Job<'_>, PagedDocument, Vec<String>), Error> {
+        let project = &self.project;
+        let layout = &project.layouts[layout_name].layout;
+        document.style.fit = Some(request);
+        let json = document.to_json()?;
+        let job =
+            self.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;
+        let (paged, warnings) = job.compile()?;
+        Ok((job, paged, warnings))
     }
 }

@@ -9,6 +9,8 @@ use typst::text::FontWeight;
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
+use crate::fit::Fit;
+
 /// A run of text as placed on the page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRun {
@@ -60,17 +62,6 @@ fn collect(frame: &Frame, ts: Transform, runs: &mut Vec<TextRun>) {
             _ => {}
         }
     }
-}
-
-/// The body size the template chose, read from its `<flyerpress-fit>` metadata.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Fit {
-    /// The chosen body size in points.
-    pub body_size_pt: f64,
-    /// Whether the content fits the page at that size.
-    pub fits: bool,
-    /// How much too tall the content is at the smallest size, in millimetres.
-    pub overflow_mm: f64,
 }
 
 /// Reads the template's fit record; `None` when the template does not write one.

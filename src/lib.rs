@@ -12,6 +12,7 @@ pub mod content;
 pub mod eject;
 pub mod error;
 pub mod export;
+pub mod fit;
 pub mod gallery;
 pub mod impose;
 pub mod inspect;

@@ -3,8 +3,10 @@
 //! JSON for Typst; no string in it is ever evaluated as Typst code.
 
 use serde::Serialize;
+use typst::layout::Abs;
 
 use crate::content::{Column, ColumnKind, Date, EditionConfig, Review, Row};
+use crate::error::Error;
 use crate::impose::{Imposition, impose};
 use crate::layout::{Colors, Fonts, Layout, Sizes};
 use crate::markup::{self, Rich};
@@ -69,6 +71,14 @@ pub struct Meta {
     pub review: Review,
 }
 
+impl Document {
+    /// The model as the JSON file the template reads.
+    pub fn to_json(&self) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(self)
+            .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))
+    }
+}
+
 /// The layout's settings that reach the template.
 #[derive(Debug, Clone, Serialize)]
 pub struct Style {
@@ -88,6 +98,26 @@ pub struct Style {
     pub fonts: Fonts,
     /// Type sizes.
     pub sizes: Sizes,
+    /// The body size flyerpress chose (or is trying); absent, the template searches it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fit: Option<SizeRequest>,
+}
+
+/// A body size given to the template.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct SizeRequest {
+    /// The body size in points.
+    pub body_size: f64,
+    /// Whether to lay out only the content, on a page as tall as it is, to measure it.
+    pub probe: bool,
+}
+
+impl Style {
+    /// The page area inside the margins, as the template computes it.
+    pub fn area(&self) -> (Abs, Abs) {
+        let margin = Abs::mm(self.margin_mm);
+        (Abs::mm(self.width_mm) - 2.0 * margin, Abs::mm(self.height_mm) - 2.0 * margin)
+    }
 }
 
 /// A legend entry.
@@ -256,6 +286,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
             colors: project.palettes[&layout.palette].palette.resolve(layout.color_mode),
             fonts: layout.fonts.clone(),
             sizes: layout.sizes.clone(),
+            fit: None,
         },
         title,
         legend,

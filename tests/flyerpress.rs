@@ -276,7 +276,7 @@ fn list_shows_editions_and_layouts() {
 }
 
 /// The Danish edition laid out through the library, for checks on the page itself.
-fn danish_runs() -> (Vec<flyerpress::inspect::TextRun>, Option<flyerpress::inspect::Fit>) {
+fn danish_runs() -> (Vec<flyerpress::inspect::TextRun>, flyerpress::fit::Fit) {
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     let typeset = session.typeset("da", "a4-screen").unwrap();
     (flyerpress::inspect::text_runs(&typeset.paged), typeset.fit)
@@ -304,7 +304,6 @@ fn spans_the_seed_marks_bold_are_bold() {
 #[test]
 fn the_table_fills_the_page_at_a_legible_size() {
     let (runs, fit) = danish_runs();
-    let fit = fit.expect("the template records its fit");
     assert!(fit.fits);
     assert!(fit.body_size_pt >= 7.5, "body text is {} pt", fit.body_size_pt);
     let body = runs.iter().find(|r| r.text.contains("Conversations")).unwrap();
@@ -791,7 +790,7 @@ fn a5_editions_keep_body_text_at_least_6_5_pt() {
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     for lang in ["da", "de", "el", "ar", "zh"] {
         let typeset = session.typeset(lang, "a5-print").unwrap();
-        let fit = typeset.fit.unwrap();
+        let fit = typeset.fit;
         assert!(fit.fits && fit.body_size_pt >= 6.5, "{lang}: {fit:?}");
         let runs = flyerpress::inspect::text_runs(&typeset.paged);
         let smallest = runs.iter().map(|r| r.size_pt).fold(f64::MAX, f64::min);
@@ -1027,6 +1026,41 @@ fn an_ejected_project_compiles_to_the_same_page() {
     let original = session.typeset("fa", "a4-screen").unwrap();
     let render = |d: &typst_layout::PagedDocument| flyerpress::export::previews(d).ok().unwrap().1;
     assert_eq!(render(&ejected), render(&original.paged), "the ejected page differs");
+}
+
+/// flyerpress searches the body size itself, one cheap compile per try; an ejected
+/// project leaves the search to the template. Both must choose the same size for every
+/// edition in every layout, or the ejected page would differ.
+#[test]
+fn the_template_search_chooses_the_size_flyerpress_chooses() {
+    use rayon::prelude::*;
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let project = &session.project;
+    let jobs: Vec<(&String, &String)> = project
+        .editions
+        .keys()
+        .flat_map(|lang| project.layouts.keys().map(move |layout| (lang, layout)))
+        .collect();
+    assert_eq!(jobs.len(), 84);
+    let disagreements: Vec<String> = jobs
+        .par_iter()
+        .filter_map(|&(lang, layout)| {
+            let ours = session.typeset(lang, layout).unwrap().fit;
+            let definition = &project.layouts[layout].layout;
+            let model = flyerpress::resolve::resolve(project, lang, definition);
+            assert!(model.style.fit.is_none(), "an ejected model names no size");
+            let json = serde_json::to_vec(&model).unwrap();
+            let job = session
+                .typesetter
+                .job(&project.templates, &definition.template, json, model.meta.date)
+                .unwrap();
+            let (paged, _) = job.compile().unwrap();
+            let template = flyerpress::inspect::fit(&paged).expect("the template records its fit");
+            (template != ours)
+                .then(|| format!("{lang}/{layout}: template {template:?}, ours {ours:?}"))
+        })
+        .collect();
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
 }
 
 /// A case of `tests/fixtures/errors/<name>/case.yaml`: what to break in a copy of the
