@@ -9,8 +9,6 @@
 //! size found. The tries are the template's, in the same order, so that both searches
 //! choose the same size even where a larger size happens to need less room.
 
-use std::collections::HashMap;
-
 use typst::layout::Abs;
 
 use crate::layout::Sizes;
@@ -28,79 +26,61 @@ pub struct Fit {
 
 /// Finds the largest body size at which the content fits `height`. `needed` lays the
 /// content out at a body size in points and returns its height; it is called a few
-/// times (each size at most once), most often 3 or 4.
+/// times, each size at most once (on the real editions 3 to 8 times, 4.9 on average).
+///
+/// Every try after the first aims at the answer by fitting a power law `h = k s^p` to
+/// the two tries that are nearest to it (the largest size that fits and the smallest
+/// that does not, or the two smallest that do not fit yet): the height grows faster
+/// than the size, since lines wrap more as they grow, by about `p` = 2. Each try
+/// narrows the range of candidates by at least one size, so the search ends.
 pub fn search<E>(
     sizes: &Sizes,
     height: Abs,
-    needed: impl FnMut(f64) -> Result<Abs, E>,
+    mut needed: impl FnMut(f64) -> Result<Abs, E>,
 ) -> Result<Fit, E> {
-    let mut tries = Tries { needed, heights: HashMap::new() };
+    let mut needed = |tenths: i64| needed(size(tenths));
     let lo = (sizes.body_min * 10.0).round() as i64;
     let hi = (sizes.body_max * 10.0).round() as i64;
-    let at_hi = tries.needed(hi)?;
-    let fit = if at_hi <= height {
-        hi
-    } else {
-        // The height grows about with the square of the type size.
-        let estimate = (hi as f64 * (height / at_hi).sqrt()).floor() as i64;
-        let guess = estimate.clamp(lo, hi - 1);
-        // Bracket the answer next to the guess: `a` fits (or is `lo`), `b` does not.
-        let (mut a, mut b) = if tries.fits(guess, height)? {
-            let mut a = guess;
-            while a + 1 < hi && tries.fits(a + 1, height)? {
-                a += 1;
-            }
-            (a, a + 1)
-        } else if guess > lo && tries.fits(guess - 1, height)? {
-            (guess - 1, guess)
-        } else {
-            (lo, guess - 1)
-        };
-        while b - a > 1 {
-            let mid = (a + b).div_euclid(2);
-            if tries.fits(mid, height)? {
-                a = mid;
-            } else {
-                b = mid;
-            }
-        }
-        a
-    };
-    if fit > lo || tries.fits(lo, height)? {
-        Ok(Fit { body_size_pt: size(fit), fits: true, overflow_mm: 0.0 })
-    } else {
-        let overflow = tries.needed(lo)? - height;
-        Ok(Fit { body_size_pt: size(lo), fits: false, overflow_mm: overflow.to_mm() })
+    // `b` is the smallest size tried that does not fit, `a` the largest that does.
+    let (mut b, mut hb) = (hi, needed(hi)?);
+    if hb <= height {
+        return Ok(Fit { body_size_pt: size(hi), fits: true, overflow_mm: 0.0 });
     }
+    let mut a: Option<(i64, Abs)> = None;
+    let mut above: Option<(i64, Abs)> = None;
+    while a.map_or(b > lo, |(a, _)| b - a > 1) {
+        let estimate = match (a, above) {
+            (Some((a, ha)), _) => power_law(height, (a, ha), (b, hb)),
+            (None, Some(above)) => power_law(height, (b, hb), above),
+            (None, None) => b as f64 * (height / hb).sqrt(),
+        };
+        let floor = a.map_or(lo, |(a, _)| a + 1);
+        let c = (estimate.floor() as i64).clamp(floor, b - 1);
+        let hc = needed(c)?;
+        if hc <= height {
+            a = Some((c, hc));
+        } else {
+            above = Some((b, hb));
+            (b, hb) = (c, hc);
+        }
+    }
+    Ok(match a {
+        Some((a, _)) => Fit { body_size_pt: size(a), fits: true, overflow_mm: 0.0 },
+        // Not even the smallest size fits: `b` is `lo`.
+        None => Fit { body_size_pt: size(b), fits: false, overflow_mm: (hb - height).to_mm() },
+    })
+}
+
+/// The size at which a power law through two tries reaches `height`, with the exponent
+/// kept between 1 and 4 (two tries of equal height would give 0).
+fn power_law(height: Abs, (t1, h1): (i64, Abs), (t2, h2): (i64, Abs)) -> f64 {
+    let p = ((h2 / h1).ln() / (t2 as f64 / t1 as f64).ln()).clamp(1.0, 4.0);
+    t1 as f64 * (height / h1).powf(1.0 / p)
 }
 
 /// A size in tenths of a point as points, computed as the template does (`tenths / 10`).
 fn size(tenths: i64) -> f64 {
     tenths as f64 / 10.0
-}
-
-/// The heights measured so far, so that no size is laid out twice.
-struct Tries<F> {
-    needed: F,
-    heights: HashMap<i64, Abs>,
-}
-
-impl<F, E> Tries<F>
-where
-    F: FnMut(f64) -> Result<Abs, E>,
-{
-    fn needed(&mut self, tenths: i64) -> Result<Abs, E> {
-        if let Some(&height) = self.heights.get(&tenths) {
-            return Ok(height);
-        }
-        let height = (self.needed)(size(tenths))?;
-        self.heights.insert(tenths, height);
-        Ok(height)
-    }
-
-    fn fits(&mut self, tenths: i64, height: Abs) -> Result<bool, E> {
-        Ok(self.needed(tenths)? <= height)
-    }
 }
 
 #[cfg(test)]
@@ -130,7 +110,7 @@ mod tests {
             assert!(fit.fits);
             assert!(needed(fit.body_size_pt) <= height, "{fit:?} at {height}");
             assert!(needed(fit.body_size_pt + 0.1) > height, "{fit:?} at {height}");
-            assert!(tried.len() <= 4, "{height}: tried {tried:?}");
+            assert!(tried.len() <= 3, "{height}: tried {tried:?}");
             let mut unique = tried.clone();
             unique.dedup();
             assert_eq!(unique.len(), tried.len(), "a size was laid out twice: {tried:?}");
