@@ -38,12 +38,15 @@ pub fn eject(
     for (relative, bytes) in project.templates.files() {
         write(&relative, &bytes)?;
     }
-    let readme = readme(session, lang, layout_name);
+    // The size flyerpress chooses, for the note on fixing it; an edition that does not
+    // fit is ejected all the same, to be fixed by hand.
+    let body_size = session.typeset(lang, layout_name).ok().map(|t| t.fit.body_size_pt);
+    let readme = readme(session, lang, layout_name, body_size);
     write("README.md", readme.as_bytes())?;
     Ok(written)
 }
 
-fn readme(session: &Session, lang: &str, layout_name: &str) -> String {
+fn readme(session: &Session, lang: &str, layout_name: &str, body_size: Option<f64>) -> String {
     let project = &session.project;
     let layout = &project.layouts[layout_name].layout;
     let fonts = project.fonts_dir();
@@ -71,11 +74,17 @@ fn readme(session: &Session, lang: &str, layout_name: &str) -> String {
          ```sh\n\
          typst compile --root . --ignore-system-fonts --font-path {fonts}{standards} \\\n    {template} {lang}-{layout_name}.pdf\n\
          ```\n\n\
+         The template chooses the body size itself: the largest, between `body_min` and\n\
+         `body_max` in `style.sizes`, at which the page content fits, so edited text still\n\
+         fits the page. To fix the size instead (and compile faster), add\n\
+         `\"fit\": {{\"body_size\": {size}, \"probe\": false}}` to `style`{chosen}.\n\n\
          ## Fonts\n\n\
          The page uses only the fonts bundled with the flyerpress project, in\n\
          `{fonts}`:\n\n",
         template = layout.template,
         fonts = fonts.display(),
+        size = body_size.unwrap_or(layout.sizes.body_min),
+        chosen = if body_size.is_some() { " (the size flyerpress chose)" } else { "" },
     );
     for family in &layout.fonts.body {
         let _ = writeln!(text, "- {family}");

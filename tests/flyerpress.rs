@@ -1024,6 +1024,8 @@ fn an_ejected_project_compiles_to_the_same_page() {
     let job = session.typesetter.job(&templates, "overview.typ", model, date).unwrap();
     let (ejected, _) = job.compile().unwrap();
     let original = session.typeset("fa", "a4-screen").unwrap();
+    let size = format!("\"body_size\": {}", original.fit.body_size_pt);
+    assert!(readme.contains(&size), "the README names the chosen size ({size}): {readme}");
     let render = |d: &typst_layout::PagedDocument| flyerpress::export::previews(d).ok().unwrap().1;
     assert_eq!(render(&ejected), render(&original.paged), "the ejected page differs");
 }
