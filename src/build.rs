@@ -16,6 +16,7 @@ use crate::error::{Error, Location, Problem};
 use crate::export::{ExportError, ExportSettings, export, previews};
 use crate::fit::{self, Fit};
 use crate::gallery::write_gallery;
+use crate::inspect;
 use crate::manifest::{JobRecord, Manifest, OutputRecord, tool};
 use crate::project::Project;
 use crate::resolve::{Document, SizeRequest, resolve};
@@ -316,7 +317,7 @@ impl BuildContext<'_> {
         }
         let typeset = session.typeset_model(document, &id.layout)?;
         report.warnings.extend(typeset.warnings.iter().cloned());
-        report.body_size_pt = Some(typeset.fit.body_size_pt);
+        report.body_size_pt = typeset.fit.map(|fit| fit.body_size_pt);
         let settings = ExportSettings {
             ident: format!("flyerpress/{}/{}", id.edition, id.layout),
             date: typeset.document.meta.date,
@@ -369,8 +370,12 @@ pub struct Typeset<'a> {
     pub document: Document,
     /// The laid-out pages.
     pub paged: PagedDocument,
-    /// The body size chosen.
-    pub fit: Fit,
+    /// The body size chosen; `None` for a template that neither takes a size nor
+    /// records the one it chose.
+    pub fit: Option<Fit>,
+    /// Whether flyerpress chose the size, by trying sizes through `style.fit`, which
+    /// the template takes.
+    pub sized: bool,
     /// Warnings from resolving and typesetting, rendered.
     pub warnings: Vec<String>,
     /// The job's world, to render export diagnostics.
@@ -402,41 +407,69 @@ impl Session {
         layout_name: &str,
     ) -> Result<Typeset<'_>, Error> {
         let edition = document.lang.edition.clone();
-        let (_, height) = document.style.area();
-        let sizes = document.style.sizes.clone();
-        let fit = fit::search(&sizes, height, |body_size| {
-            let request = SizeRequest { body_size, probe: true };
-            let (_, paged, _) = self.compile(&mut document, layout_name, request)?;
-            Ok(paged.pages().first().map_or(Abs::zero(), |page| page.frame.height()))
-        })?;
-        if !fit.fits {
-            return Err(Error::Export(format!(
+        let overflow = |fit: Fit| {
+            Error::Export(format!(
                 "edition `{edition}` does not fit layout `{layout_name}`: at the smallest body \
                  size, {} pt, its content is {:.1} mm taller than the page area",
                 fit.body_size_pt, fit.overflow_mm
-            )));
+            ))
+        };
+        let searched = self.search_size(&mut document, layout_name)?;
+        if let Some(fit) = searched.filter(|fit| !fit.fits) {
+            return Err(overflow(fit));
         }
-        let request = SizeRequest { body_size: fit.body_size_pt, probe: false };
+        let request = searched.map(|fit| SizeRequest { body_size: fit.body_size_pt, probe: false });
         let (job, paged, warnings) = self.compile(&mut document, layout_name, request)?;
+        // A template that takes no size searches itself and records what it chose.
+        let fit = searched.or_else(|| inspect::fit(&paged));
+        if let Some(fit) = fit.filter(|fit| !fit.fits) {
+            return Err(overflow(fit));
+        }
         let pages = paged.pages().len();
         if pages != 1 {
             return Err(Error::Export(format!(
                 "edition `{edition}` in layout `{layout_name}` takes {pages} pages; it must fit on one"
             )));
         }
-        Ok(Typeset { document, paged, fit, warnings, job })
+        Ok(Typeset { document, paged, fit, sized: searched.is_some(), warnings, job })
     }
 
-    /// Compiles the layout's template with the document model at one body size.
+    /// Searches the body size by laying out the content alone at each size tried;
+    /// `None` if the layout's template does not take a size (its probe page lacks the
+    /// `<flyerpress-probe>` mark), as a layout's own template may not.
+    fn search_size(
+        &self,
+        document: &mut Document,
+        layout_name: &str,
+    ) -> Result<Option<Fit>, Error> {
+        let (_, height) = document.style.area();
+        let sizes = document.style.sizes.clone();
+        let searched = fit::search(&sizes, height, |body_size| {
+            let request = SizeRequest { body_size, probe: true };
+            let (_, paged, _) = self.compile(document, layout_name, Some(request)).map_err(Some)?;
+            if !inspect::is_probe(&paged) {
+                return Err(None);
+            }
+            Ok(paged.pages().first().map_or(Abs::zero(), |page| page.frame.height()))
+        });
+        match searched {
+            Ok(fit) => Ok(Some(fit)),
+            Err(None) => Ok(None),
+            Err(Some(error)) => Err(error),
+        }
+    }
+
+    /// Compiles the layout's template with the document model, at one body size if
+    /// given.
     fn compile(
         &self,
         document: &mut Document,
         layout_name: &str,
-        request: SizeRequest,
+        request: Option<SizeRequest>,
     ) -> Result<(Job<'_>, PagedDocument, Vec<String>), Error> {
         let project = &self.project;
         let layout = &project.layouts[layout_name].layout;
-        document.style.fit = Some(request);
+        document.style.fit = request;
         let json = document.to_json()?;
         let job =
             self.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;

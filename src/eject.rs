@@ -40,7 +40,12 @@ pub fn eject(
     }
     // The size flyerpress chooses, for the note on fixing it; an edition that does not
     // fit is ejected all the same, to be fixed by hand.
-    let body_size = session.typeset(lang, layout_name).ok().map(|t| t.fit.body_size_pt);
+    let body_size = session
+        .typeset(lang, layout_name)
+        .ok()
+        .filter(|typeset| typeset.sized)
+        .and_then(|typeset| typeset.fit)
+        .map(|fit| fit.body_size_pt);
     let readme = readme(session, lang, layout_name, body_size);
     write("README.md", readme.as_bytes())?;
     Ok(written)
@@ -51,6 +56,7 @@ fn readme(session: &Session, lang: &str, layout_name: &str, body_size: Option<f6
     let layout = &project.layouts[layout_name].layout;
     let fonts = project.fonts_dir();
     let fonts = std::fs::canonicalize(&fonts).unwrap_or(fonts);
+    let fonts = fonts.display();
     let standards: Vec<&str> = layout
         .pdf
         .standards
@@ -73,18 +79,24 @@ fn readme(session: &Session, lang: &str, layout_name: &str, body_size: Option<f6
          the `{lang}` strings and the layout's settings, merged). Edit either, then compile:\n\n\
          ```sh\n\
          typst compile --root . --ignore-system-fonts --font-path {fonts}{standards} \\\n    {template} {lang}-{layout_name}.pdf\n\
-         ```\n\n\
-         The template chooses the body size itself: the largest, between `body_min` and\n\
-         `body_max` in `style.sizes`, at which the page content fits, so edited text still\n\
-         fits the page. To fix the size instead (and compile faster), add\n\
-         `\"fit\": {{\"body_size\": {size}, \"probe\": false}}` to `style`{chosen}.\n\n\
-         ## Fonts\n\n\
+         ```\n\n",
+        template = layout.template,
+    );
+    if let Some(size) = body_size {
+        let _ = write!(
+            text,
+            "The template chooses the body size itself: the largest, between `body_min` and\n\
+             `body_max` in `style.sizes`, at which the page content fits, so edited text still\n\
+             fits the page. To fix the size instead (and compile faster), add\n\
+             `\"fit\": {{\"body_size\": {size}, \"probe\": false}}` to `style` (the size flyerpress\n\
+             chose).\n\n"
+        );
+    }
+    let _ = write!(
+        text,
+        "## Fonts\n\n\
          The page uses only the fonts bundled with the flyerpress project, in\n\
          `{fonts}`:\n\n",
-        template = layout.template,
-        fonts = fonts.display(),
-        size = body_size.unwrap_or(layout.sizes.body_min),
-        chosen = if body_size.is_some() { " (the size flyerpress chose)" } else { "" },
     );
     for family in &layout.fonts.body {
         let _ = writeln!(text, "- {family}");

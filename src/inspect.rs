@@ -64,6 +64,13 @@ fn collect(frame: &Frame, ts: Transform, runs: &mut Vec<TextRun>) {
     }
 }
 
+/// Whether the page is a template's probe page, marked `<flyerpress-probe>`: the
+/// content alone at the size flyerpress asked for (see [`crate::fit`]).
+pub fn is_probe(document: &PagedDocument) -> bool {
+    Label::new(PicoStr::intern("flyerpress-probe"))
+        .is_some_and(|label| document.introspector().query_label(label).is_ok())
+}
+
 /// Reads the template's fit record; `None` when the template does not write one.
 pub fn fit(document: &PagedDocument) -> Option<Fit> {
     let label = Label::new(PicoStr::intern("flyerpress-fit"))?;

@@ -279,7 +279,7 @@ fn list_shows_editions_and_layouts() {
 fn danish_runs() -> (Vec<flyerpress::inspect::TextRun>, flyerpress::fit::Fit) {
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     let typeset = session.typeset("da", "a4-screen").unwrap();
-    (flyerpress::inspect::text_runs(&typeset.paged), typeset.fit)
+    (flyerpress::inspect::text_runs(&typeset.paged), typeset.fit.expect("a size was chosen"))
 }
 
 #[test]
@@ -328,6 +328,44 @@ fn template_errors_show_file_line_and_excerpt_and_fail_the_job() {
     assert!(err.contains("unexpected argument: nonsense"), "{err}");
     assert!(err.contains("layouts/templates/overview.typ:"), "{err}");
     assert!(err.contains("rgb(c.rgb, nonsense: 1)"), "no source excerpt: {err}");
+}
+
+/// A layout's own template need not take `style.fit`: flyerpress notices that its
+/// probe page is unmarked and lays the page out once, at whatever size it chooses.
+#[test]
+fn a_template_that_takes_no_size_builds_as_it_is() {
+    let project = project_copy();
+    let layouts = project.path().join("layouts");
+    std::fs::write(
+        layouts.join("templates/plain.typ"),
+        "#let data = json(\"/document.json\")\n\
+         #set page(width: data.style.width_mm * 1mm, height: data.style.height_mm * 1mm)\n\
+         #set text(font: data.style.fonts.body, lang: \"da\")\n\
+         #set document(title: data.meta.title)\n\
+         #data.meta.title\n",
+    )
+    .unwrap();
+    let screen = std::fs::read_to_string(layouts.join("a4-screen.yaml")).unwrap();
+    std::fs::write(layouts.join("plain.yaml"), screen.replace("overview.typ", "plain.typ"))
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = flyerpress(&[
+        "build",
+        "--project",
+        project.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--lang",
+        "da",
+        "--layout",
+        "plain",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("built da / plain") && !err.contains("body text"), "{err}");
+    let pdf = out.path().join("da/plain.pdf");
+    assert_eq!(Document::load(&pdf).unwrap().get_pages().len(), 1);
+    assert!(squeeze(&pdf_text(&pdf)).contains("Hurtigoversigt"), "{}", pdf_text(&pdf));
 }
 
 /// Every edition of the repository in the screen layout, built once.
@@ -790,7 +828,7 @@ fn a5_editions_keep_body_text_at_least_6_5_pt() {
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     for lang in ["da", "de", "el", "ar", "zh"] {
         let typeset = session.typeset(lang, "a5-print").unwrap();
-        let fit = typeset.fit;
+        let fit = typeset.fit.unwrap();
         assert!(fit.fits && fit.body_size_pt >= 6.5, "{lang}: {fit:?}");
         let runs = flyerpress::inspect::text_runs(&typeset.paged);
         let smallest = runs.iter().map(|r| r.size_pt).fold(f64::MAX, f64::min);
@@ -1024,7 +1062,7 @@ fn an_ejected_project_compiles_to_the_same_page() {
     let job = session.typesetter.job(&templates, "overview.typ", model, date).unwrap();
     let (ejected, _) = job.compile().unwrap();
     let original = session.typeset("fa", "a4-screen").unwrap();
-    let size = format!("\"body_size\": {}", original.fit.body_size_pt);
+    let size = format!("\"body_size\": {}", original.fit.unwrap().body_size_pt);
     assert!(readme.contains(&size), "the README names the chosen size ({size}): {readme}");
     let render = |d: &typst_layout::PagedDocument| flyerpress::export::previews(d).ok().unwrap().1;
     assert_eq!(render(&ejected), render(&original.paged), "the ejected page differs");
@@ -1047,7 +1085,7 @@ fn the_template_search_chooses_the_size_flyerpress_chooses() {
     let disagreements: Vec<String> = jobs
         .par_iter()
         .filter_map(|&(lang, layout)| {
-            let ours = session.typeset(lang, layout).unwrap().fit;
+            let ours = session.typeset(lang, layout).unwrap().fit.unwrap();
             let definition = &project.layouts[layout].layout;
             let model = flyerpress::resolve::resolve(project, lang, definition);
             assert!(model.style.fit.is_none(), "an ejected model names no size");
