@@ -2,9 +2,9 @@
 //!
 //! The pipeline, one module a stage: [`project`] loads content and layouts, [`check`]
 //! validates that they fit together, [`resolve`] merges one edition and one layout
-//! into a document model, [`typeset`] lays it out with Typst, [`export`] writes PDF,
-//! SVG or PNG bytes, and [`write`] puts them in place atomically. [`build`] drives
-//! the stages for every edition x layout in parallel.
+//! into a document model, [`typeset`] lays it out with Typst (at the body size [`fit`]
+//! finds), [`export`] writes PDF, SVG or PNG bytes, and [`mod@write`] puts them in place
+//! atomically. [`mod@build`] drives the stages for every edition x layout in parallel.
 
 pub mod build;
 pub mod check;
