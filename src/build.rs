@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use typst::layout::Abs;
@@ -128,6 +129,8 @@ pub struct JobReport {
     pub warnings: Vec<String>,
     /// Why the job failed, if it did.
     pub error: Option<Error>,
+    /// How long the job took.
+    pub elapsed: Duration,
 }
 
 /// What became of a whole build.
@@ -276,6 +279,7 @@ struct BuildContext<'a> {
 
 impl BuildContext<'_> {
     fn run(&self, id: JobId) -> JobReport {
+        let start = Instant::now();
         let mut report = JobReport {
             id,
             skipped: false,
@@ -284,11 +288,13 @@ impl BuildContext<'_> {
             body_size_pt: None,
             warnings: Vec::new(),
             error: None,
+            elapsed: Duration::ZERO,
         };
         if let Err(error) = self.produce(&mut report) {
             report.error = Some(error);
             report.record = None;
         }
+        report.elapsed = start.elapsed();
         // Typst memoizes layouts across compilations; results no job has used for a
         // while are dropped, so memory stays flat however many documents a build has.
         typst::comemo::evict(1);

@@ -221,9 +221,10 @@ fn job_text(job: &JobReport) -> String {
         None => {
             let body = job.body_size_pt.map(|s| format!(", body text {s} pt")).unwrap_or_default();
             text.push_str(&format!(
-                "built {name}: {} files, {} KiB{body}\n",
+                "built {name}: {} files, {} KiB{body}, {} ms\n",
                 job.outputs.len(),
-                bytes.div_ceil(1024)
+                bytes.div_ceil(1024),
+                job.elapsed.as_millis()
             ));
         }
     }
