@@ -45,19 +45,17 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Runs `flyerpress build` on `project` into `out`, with more arguments (`--lang` ...).
+fn build_args(project: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args =
+        vec!["build", "--project", project.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    flyerpress(&args)
+}
+
 /// Builds one edition in one layout into `out` and returns the PDF's path.
 fn build_pdf(project: &Path, out: &Path, lang: &str, layout: &str) -> PathBuf {
-    let output = flyerpress(&[
-        "build",
-        "--project",
-        project.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--lang",
-        lang,
-        "--layout",
-        layout,
-    ]);
+    let output = build_args(project, out, &["--lang", lang, "--layout", layout]);
     assert!(output.status.success(), "build failed:\n{}", stderr(&output));
     out.join(lang).join(format!("{layout}.pdf"))
 }
@@ -349,17 +347,7 @@ fn a_template_that_takes_no_size_builds_as_it_is() {
     std::fs::write(layouts.join("plain.yaml"), screen.replace("overview.typ", "plain.typ"))
         .unwrap();
     let out = tempfile::tempdir().unwrap();
-    let output = flyerpress(&[
-        "build",
-        "--project",
-        project.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--lang",
-        "da",
-        "--layout",
-        "plain",
-    ]);
+    let output = build_args(project.path(), out.path(), &["--lang", "da", "--layout", "plain"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(err.contains("built da / plain") && !err.contains("body text"), "{err}");
@@ -373,15 +361,7 @@ fn all_editions() -> &'static Path {
     static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
     OUT.get_or_init(|| {
         let out = tempfile::tempdir().unwrap();
-        let output = flyerpress(&[
-            "build",
-            "--project",
-            repo().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--layout",
-            "a4-screen",
-        ]);
+        let output = build_args(&repo(), out.path(), &["--layout", "a4-screen"]);
         assert!(output.status.success(), "build failed:\n{}", stderr(&output));
         out
     })
@@ -475,15 +455,7 @@ fn a_missing_translation_falls_back_to_the_base_text_or_fails_under_strict() {
     let dir = project.path().to_str().unwrap();
     let out = tempfile::tempdir().unwrap();
     let pdf = build_pdf(project.path(), out.path(), "fr", "a4-screen");
-    let output = flyerpress(&[
-        "build",
-        "--project",
-        dir,
-        "--out",
-        out.path().to_str().unwrap(),
-        "--lang",
-        "fr",
-    ]);
+    let output = build_args(project.path(), out.path(), &["--lang", "fr"]);
     let err = stderr(&output);
     assert!(
         err.contains("edition `fr` has no string `footnotes.F`; the base text is used"),
@@ -596,15 +568,7 @@ fn a_new_language_file_builds_with_defaults_and_a_warning() {
     let content = project.path().join("content");
     std::fs::copy(content.join("en.yaml"), content.join("eo.yaml")).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let output = flyerpress(&[
-        "build",
-        "--project",
-        project.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-        "--lang",
-        "eo",
-    ]);
+    let output = build_args(project.path(), out.path(), &["--lang", "eo"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(err.contains("edition `eo` has no entry under `editions`"), "{err}");
@@ -636,16 +600,7 @@ fn danish_layouts() -> &'static Path {
     static OUT: OnceLock<tempfile::TempDir> = OnceLock::new();
     OUT.get_or_init(|| {
         let out = tempfile::tempdir().unwrap();
-        let dir = out.path().to_str().unwrap();
-        let output = flyerpress(&[
-            "build",
-            "--project",
-            repo().to_str().unwrap(),
-            "--out",
-            dir,
-            "--lang",
-            "da",
-        ]);
+        let output = build_args(&repo(), out.path(), &["--lang", "da"]);
         assert!(output.status.success(), "build failed:\n{}", stderr(&output));
         out
     })
@@ -982,13 +937,6 @@ fn the_gallery_lists_every_edition_and_layout_with_working_links() {
     assert_eq!(arabic.attribute("dir"), Some("rtl"));
     assert_eq!(arabic.text(), Some("العربية"));
     assert!(html.contains(">Dansk<") && html.contains(">中文<"));
-}
-
-fn build_args(project: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args =
-        vec!["build", "--project", project.to_str().unwrap(), "--out", out.to_str().unwrap()];
-    args.extend_from_slice(extra);
-    flyerpress(&args)
 }
 
 fn count(err: &str, word: &str) -> usize {
