@@ -123,7 +123,7 @@ pub struct JobReport {
     pub outputs: Vec<(PathBuf, u64)>,
     /// What its outputs were made from, for the manifest.
     pub record: Option<JobRecord>,
-    /// The body type size the template chose, in points.
+    /// The body type size chosen, in points.
     pub body_size_pt: Option<f64>,
     /// Warnings: fallbacks to the base text, Typst warnings.
     pub warnings: Vec<String>,
@@ -372,16 +372,14 @@ impl BuildContext<'_> {
 
 /// One job laid out: the model, the pages and what is needed to explain diagnostics.
 pub struct Typeset<'a> {
-    /// The document model the template read.
+    /// The document model the template read; its `style.fit` holds the body size
+    /// flyerpress chose, unless the template takes no size.
     pub document: Document,
     /// The laid-out pages.
     pub paged: PagedDocument,
     /// The body size chosen; `None` for a template that neither takes a size nor
     /// records the one it chose.
     pub fit: Option<Fit>,
-    /// Whether flyerpress chose the size, by trying sizes through `style.fit`, which
-    /// the template takes.
-    pub sized: bool,
     /// Warnings from resolving and typesetting, rendered.
     pub warnings: Vec<String>,
     /// The job's world, to render export diagnostics.
@@ -437,7 +435,7 @@ impl Session {
                 "edition `{edition}` in layout `{layout_name}` takes {pages} pages; it must fit on one"
             )));
         }
-        Ok(Typeset { document, paged, fit, sized: searched.is_some(), warnings, job })
+        Ok(Typeset { document, paged, fit, warnings, job })
     }
 
     /// Searches the body size by laying out the content alone at each size tried;

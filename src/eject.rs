@@ -43,9 +43,8 @@ pub fn eject(
     let body_size = session
         .typeset(lang, layout_name)
         .ok()
-        .filter(|typeset| typeset.sized)
-        .and_then(|typeset| typeset.fit)
-        .map(|fit| fit.body_size_pt);
+        .and_then(|typeset| typeset.document.style.fit)
+        .map(|request| request.body_size);
     let readme = readme(session, lang, layout_name, body_size);
     write("README.md", readme.as_bytes())?;
     Ok(written)
