@@ -15,6 +15,8 @@ use typst_layout::PagedDocument;
 use crate::check::{CheckOptions, check};
 use crate::error::{Error, Location, Problem};
 use crate::export::{ExportError, ExportSettings, export, previews};
+use crate::layout::Layout;
+use crate::prepress::PdfX;
 use crate::fit::{self, Fit};
 use crate::gallery::write_gallery;
 use crate::inspect;
@@ -125,6 +127,8 @@ pub struct JobReport {
     pub record: Option<JobRecord>,
     /// The body type size chosen, in points.
     pub body_size_pt: Option<f64>,
+    /// The smallest type on the pages as printed, in points.
+    pub smallest_text_pt: Option<f64>,
     /// Warnings: fallbacks to the base text, Typst warnings.
     pub warnings: Vec<String>,
     /// Why the job failed, if it did.
@@ -286,6 +290,7 @@ impl BuildContext<'_> {
             outputs: Vec::new(),
             record: None,
             body_size_pt: None,
+            smallest_text_pt: None,
             warnings: Vec::new(),
             error: None,
             elapsed: Duration::ZERO,
@@ -324,12 +329,28 @@ impl BuildContext<'_> {
         let typeset = session.typeset_model(document, &id.layout)?;
         report.warnings.extend(typeset.warnings.iter().cloned());
         report.body_size_pt = typeset.fit.map(|fit| fit.body_size_pt);
+        report.smallest_text_pt = Some(typeset.smallest_text_pt);
+        let ident = format!("flyerpress/{}/{}", id.edition, id.layout);
+        let meta = &typeset.document.meta;
+        let pdfx = match (&layout.pdf.output_intent, &layout_file.profile) {
+            (Some(intent), Some(profile)) if layout.pdf.is_pdfx() => Some(PdfX {
+                intent,
+                profile,
+                title: &meta.title,
+                lang: &id.edition,
+                author: &meta.author,
+                date: meta.date,
+                ident: &ident,
+            }),
+            _ => None,
+        };
         let settings = ExportSettings {
-            ident: format!("flyerpress/{}/{}", id.edition, id.layout),
-            date: typeset.document.meta.date,
+            ident: ident.clone(),
+            date: meta.date,
             pdf: &layout.pdf,
             bleed: layout.page.bleed_mm > 0.0 && layout.sheet.is_none(),
-            title: &typeset.document.meta.title,
+            pdfx,
+            title: &meta.title,
             lang: &id.edition,
         };
         let mut files = Vec::new();
@@ -370,6 +391,80 @@ impl BuildContext<'_> {
     }
 }
 
+/// Measures the laid-out pages as a print designer would: the smallest type as printed
+/// must reach the layout's `min_text_pt`, and no text may come closer to the trimmed
+/// edge (on a sheet, to its copy's edge) than the safety margin. Returns the smallest
+/// size.
+fn print_check(
+    paged: &PagedDocument,
+    document: &Document,
+    layout: &Layout,
+    layout_name: &str,
+    fit: Option<Fit>,
+) -> Result<f64, Error> {
+    let edition = &document.lang.edition;
+    let runs = inspect::text_runs(paged);
+    let Some(smallest) = inspect::smallest(&runs) else { return Ok(0.0) };
+    let minimum = layout.sizes.min_text_pt;
+    if smallest.size_pt < minimum - 0.005 {
+        let needed = fit.map(|fit| {
+            let body = fit.body_size_pt * minimum / smallest.size_pt;
+            let largest = layout.sizes.body_max;
+            if body > largest {
+                format!("; it would need a body size of {body:.1} pt, above the layout's largest, {largest} pt")
+            } else {
+                format!(
+                    "; it would need a body size of {body:.1} pt, at which the content does not \
+                     fit the page (it fits up to {} pt)",
+                    fit.body_size_pt
+                )
+            }
+        });
+        return Err(Error::Export(format!(
+            "edition `{edition}` in layout `{layout_name}`: the text \"{}\" prints at {:.2} pt, \
+             below the layout's minimum of {minimum} pt{}",
+            excerpt(&smallest.text),
+            smallest.size_pt,
+            needed.unwrap_or_default()
+        )));
+    }
+    let safety = layout.page.safety_mm;
+    for run in &runs {
+        let Some([left, top, right, bottom]) = run.ink_mm else { continue };
+        let page = &paged.pages()[run.page];
+        let trim = match &document.style.sheet {
+            None => Some([0.0, 0.0, page.frame.width().to_mm(), page.frame.height().to_mm()]),
+            Some(sheet) => sheet.copies(run.page).iter().find_map(|&[x, y]| {
+                let (w, h) = (document.style.width_mm, document.style.height_mm);
+                let inside = (x..x + w).contains(&left) && (y..y + h).contains(&top);
+                inside.then_some([x, y, x + w, y + h])
+            }),
+        };
+        let distance = trim.map_or(0.0, |[x0, y0, x1, y1]| {
+            (left - x0).min(top - y0).min(x1 - right).min(y1 - bottom)
+        });
+        // A hundredth of a millimetre for rounding in the layout.
+        if distance < safety - 0.01 {
+            return Err(Error::Export(format!(
+                "edition `{edition}` in layout `{layout_name}`: the text \"{}\" on page {} comes \
+                 {distance:.1} mm from the trimmed edge, inside the {safety} mm safety margin",
+                excerpt(&run.text),
+                run.page + 1
+            )));
+        }
+    }
+    Ok(smallest.size_pt)
+}
+
+/// The start of a text, for a message.
+fn excerpt(text: &str) -> String {
+    let mut short: String = text.chars().take(40).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
 /// One job laid out: the model, the pages and what is needed to explain diagnostics.
 pub struct Typeset<'a> {
     /// The document model the template read; its `style.fit` holds the body size
@@ -380,6 +475,8 @@ pub struct Typeset<'a> {
     /// The body size chosen; `None` for a template that neither takes a size nor
     /// records the one it chose.
     pub fit: Option<Fit>,
+    /// The smallest type on the pages as printed, in points.
+    pub smallest_text_pt: f64,
     /// Warnings from resolving and typesetting, rendered.
     pub warnings: Vec<String>,
     /// The job's world, to render export diagnostics.
@@ -430,12 +527,16 @@ impl Session {
             return Err(overflow(fit));
         }
         let pages = paged.pages().len();
-        if pages != 1 {
+        let sides = document.style.sides.len();
+        if pages != sides {
             return Err(Error::Export(format!(
-                "edition `{edition}` in layout `{layout_name}` takes {pages} pages; it must fit on one"
+                "edition `{edition}` in layout `{layout_name}` takes {pages} pages; the layout \
+                 has {sides} side(s), one page each"
             )));
         }
-        Ok(Typeset { document, paged, fit, warnings, job })
+        let layout = &self.project.layouts[layout_name].layout;
+        let smallest_text_pt = print_check(&paged, &document, layout, layout_name, fit)?;
+        Ok(Typeset { document, paged, fit, smallest_text_pt, warnings, job })
     }
 
     /// Searches the body size by laying out the content alone at each size tried;
@@ -454,7 +555,8 @@ impl Session {
             if !inspect::is_probe(&paged) {
                 return Err(None);
             }
-            Ok(paged.pages().first().map_or(Abs::zero(), |page| page.frame.height()))
+            // One probe page per side; the tallest decides, as all sides share the size.
+            Ok(paged.pages().iter().map(|page| page.frame.height()).fold(Abs::zero(), Abs::max))
         });
         match searched {
             Ok(fit) => Ok(Some(fit)),

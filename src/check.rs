@@ -5,9 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::content::{ColumnKind, Facts};
 use crate::error::{Location, Problem, Problems};
-use crate::layout::{ColorMode, Layout, Sizes};
+use crate::layout::{Block, ColorMode, Layout, Sizes};
 use crate::markup;
-use crate::project::{PaletteFile, Project};
+use crate::project::{LayoutFile, PaletteFile, Project};
 use crate::typeset::Typesetter;
 
 /// The translation keys the facts need, in a stable order.
@@ -297,6 +297,57 @@ fn check_layouts(project: &Project, typesetter: &Typesetter, errors: &mut Proble
         }
         check_lengths(layout, &at, errors);
         check_sizes(&layout.sizes, &at, errors);
+        check_sides(project, layout, &at, errors);
+        check_pdf(file, &at, errors);
+    }
+}
+
+/// Every side shows something, and every section a side names exists.
+fn check_sides(project: &Project, layout: &Layout, at: &dyn Fn(&str) -> Location, errors: &mut Problems) {
+    if layout.sides.is_empty() {
+        errors.push(at("sides"), "name at least one side");
+    }
+    for (index, side) in layout.sides.iter().enumerate() {
+        if side.0.is_empty() {
+            errors.push(at("sides"), format!("side {} shows no block", index + 1));
+        }
+        for block in &side.0 {
+            if let Block::Section(id) = block
+                && !project.facts.sections.contains_key(id)
+            {
+                errors.push(
+                    at("sides"),
+                    format!(
+                        "side {} names section `{id}`, which the facts do not have; expected \
+                         one of {}",
+                        index + 1,
+                        names(project.facts.sections.keys())
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// A PDF/X layout prints in CMYK and names a CMYK output profile.
+fn check_pdf(file: &LayoutFile, at: &dyn Fn(&str) -> Location, errors: &mut Problems) {
+    let layout = &file.layout;
+    if !layout.pdf.is_pdfx() {
+        return;
+    }
+    if layout.color_mode != ColorMode::Cmyk {
+        errors.push(at("color_mode"), "a PDF/X-4 layout prints in CMYK: set `color_mode: cmyk`");
+    }
+    if layout.pdf.output_intent.is_none() {
+        errors.push(
+            at("pdf.standards"),
+            "PDF/X-4 needs `pdf.output_intent` with the ICC profile and condition of the print",
+        );
+    }
+    if let Some(profile) = &file.profile
+        && let Err(why) = crate::prepress::check_cmyk_profile(profile)
+    {
+        errors.push(at("pdf.output_intent.profile"), why);
     }
 }
 
@@ -335,6 +386,28 @@ fn check_lengths(layout: &Layout, at: &dyn Fn(&str) -> Location, errors: &mut Pr
             format!("margin {} mm does not leave room for content", page.margin_mm),
         );
     }
+    if !(0.0..=page.margin_mm).contains(&page.safety_mm) {
+        errors.push(
+            at("page.safety_mm"),
+            format!(
+                "safety margin {} mm must be between 0 and the margin, {} mm",
+                page.safety_mm, page.margin_mm
+            ),
+        );
+    }
+    let stripe = page.stripe();
+    if stripe.height_mm < 0.0 || stripe.inset_mm < 0.0 || stripe.height_mm > height / 10.0 {
+        errors.push(
+            at("page.stripe"),
+            format!(
+                "stripe of {} mm at {} mm from the edge; expected a height up to a tenth of the \
+                 page, {:.0} mm",
+                stripe.height_mm,
+                stripe.inset_mm,
+                height / 10.0
+            ),
+        );
+    }
     if !(0.0..=20.0).contains(&page.bleed_mm) {
         errors.push(
             at("page.bleed_mm"),
@@ -345,8 +418,32 @@ fn check_lengths(layout: &Layout, at: &dyn Fn(&str) -> Location, errors: &mut Pr
         if sheet.copies == 0 {
             errors.push(at("sheet.copies"), "a sheet needs at least one copy");
         }
-        if crate::impose::impose(page, sheet).is_none() {
-            errors.push(at("sheet"), "the copies, marks and margins do not fit on the sheet");
+        match crate::impose::impose(page, sheet) {
+            None => errors.push(
+                at("sheet"),
+                format!(
+                    "{} copies of {width} x {height} mm do not fit on the sheet at actual size",
+                    sheet.copies
+                ),
+            ),
+            Some(imposition) => {
+                // The copies' nearest ink to the sheet's edge: the margin, and the
+                // stripe when it is set in from the top.
+                let [x, y] = imposition.front[0];
+                let ink_top = if stripe.inset_mm > 0.0 { stripe.inset_mm } else { 0.0 };
+                let clear = (x + page.margin_mm).min(y + ink_top.min(page.margin_top_mm()));
+                if clear < sheet.margin_mm - 1e-9 {
+                    errors.push(
+                        at("page.margin_mm"),
+                        format!(
+                            "ink would come {clear:.1} mm from the sheet's edge, inside the \
+                             printer's unprintable {} mm: widen the page margin or set the \
+                             stripe in (`stripe.inset_mm`)",
+                            sheet.margin_mm
+                        ),
+                    );
+                }
+            }
         }
     }
 }
@@ -362,6 +459,20 @@ fn check_sizes(sizes: &Sizes, at: &dyn Fn(&str) -> Location, errors: &mut Proble
     }
     if sizes.body_min > sizes.body_max {
         errors.push(at("sizes.body_min"), "body_min is larger than body_max");
+    }
+    if sizes.body_min * sizes.small_scale < sizes.min_text_pt - 1e-9 {
+        errors.push(
+            at("sizes.body_min"),
+            format!(
+                "at body_min {} pt the fine print (small_scale {}) would be {:.2} pt, below \
+                 min_text_pt {} pt: raise body_min to {:.1} pt or small_scale",
+                sizes.body_min,
+                sizes.small_scale,
+                sizes.body_min * sizes.small_scale,
+                sizes.min_text_pt,
+                (sizes.min_text_pt / sizes.small_scale * 10.0).ceil() / 10.0
+            ),
+        );
     }
     for (key, scale) in [("title_scale", sizes.title_scale), ("small_scale", sizes.small_scale)] {
         if !(0.1..=10.0).contains(&scale) {

@@ -63,7 +63,8 @@ fn readme(session: &Session, lang: &str, layout_name: &str, body_size: Option<f6
         .map(|s| match s {
             PdfStandard::A2b => "a-2b",
             PdfStandard::Ua1 => "ua-1",
-            PdfStandard::V1_6 => "1.6",
+            // The typst CLI writes no PDF/X: an ejected print layout gives plain PDF 1.6.
+            PdfStandard::V1_6 | PdfStandard::X4 => "1.6",
             PdfStandard::V1_7 => "1.7",
         })
         .collect();

@@ -26,6 +26,8 @@ pub struct ExportSettings<'a> {
     pub pdf: &'a PdfSettings,
     /// Whether the page has bleed, so the PDF needs a BleedBox.
     pub bleed: bool,
+    /// What a PDF/X file needs, for print layouts.
+    pub pdfx: Option<prepress::PdfX<'a>>,
     /// The document's title, for the SVG's `<title>`.
     pub title: &'a str,
     /// The document's language, for the SVG's `xml:lang`.
@@ -40,8 +42,8 @@ pub enum ExportError {
     Other(String),
 }
 
-/// Exports the document to one format. Every format shows the first page only:
-/// an edition is one page, which the typesetting step checks.
+/// Exports the document to one format: a PDF page per side; an SVG of the one page, or
+/// of every page one below the other.
 pub fn export(
     document: &PagedDocument,
     format: Format,
@@ -51,34 +53,75 @@ pub fn export(
         Format::Pdf => {
             let pdf = typst_pdf::pdf(document, &pdf_options(settings)?)
                 .map_err(|d| ExportError::Diagnostics(d.to_vec()))?;
-            if settings.bleed {
-                prepress::add_bleed_box(&pdf).map_err(ExportError::Other)
+            if settings.bleed || settings.pdfx.is_some() {
+                prepress::prepare(&pdf, settings.pdfx.as_ref()).map_err(ExportError::Other)
             } else {
                 Ok(pdf)
             }
         }
         Format::Svg => {
-            let svg = typst_svg::svg(first_page(document)?, &svg_options());
+            let svg = match document.pages() {
+                [page] => typst_svg::svg(page, &svg_options()),
+                _ => typst_svg::svg_merged(document, &svg_options(), typst::layout::Abs::mm(10.0)),
+            };
             Ok(annotate_svg(&svg, settings.title, settings.lang).into_bytes())
         }
     }
 }
 
-/// The two PNG previews of a page: the full page at [`PREVIEW_DPI`] and a thumbnail
-/// [`THUMBNAIL_WIDTH`] pixels wide.
+/// The two PNG previews of a document: every page at [`PREVIEW_DPI`] and a thumbnail
+/// [`THUMBNAIL_WIDTH`] pixels wide. Pages show as they will look trimmed (no bleed),
+/// side by side (front and back) on a grey ground.
 pub fn previews(document: &PagedDocument) -> Result<(Vec<u8>, Vec<u8>), ExportError> {
     let page = first_page(document)?;
-    let full = png(page, PREVIEW_DPI / 72.0)?;
-    let thumbnail = png(page, THUMBNAIL_WIDTH / page.frame.width().to_pt())?;
+    let full = png(document, PREVIEW_DPI / 72.0)?;
+    // The thumbnail's pages and gaps together are THUMBNAIL_WIDTH wide.
+    let pages = document.pages().len() as f64;
+    let span = page.frame.width().to_pt() * (pages + GAP_SHARE * (pages - 1.0));
+    let thumbnail = png(document, THUMBNAIL_WIDTH / span)?;
     Ok((full, thumbnail))
 }
 
-fn png(page: &typst_layout::Page, pixel_per_pt: f64) -> Result<Vec<u8>, ExportError> {
+/// The grey between pages of a preview, and its width as a share of a page's width.
+const GAP_GREY: u8 = 0xb8;
+const GAP_SHARE: f64 = 0.04;
+
+fn png(document: &PagedDocument, pixel_per_pt: f64) -> Result<Vec<u8>, ExportError> {
     let options =
         typst_render::RenderOptions { pixel_per_pt: pixel_per_pt.into(), render_bleed: false };
-    let pixmap = typst_render::render(page, &options);
-    encode_png(pixmap.width(), pixmap.height(), pixmap.data())
-        .map_err(|e| ExportError::Other(format!("failed to encode PNG: {e}")))
+    let pixmaps: Vec<_> =
+        document.pages().iter().map(|page| typst_render::render(page, &options)).collect();
+    let images: Vec<Image> = pixmaps.iter().map(|p| (p.width(), p.height(), p.data())).collect();
+    let encoded = match images.as_slice() {
+        &[(width, height, rgba)] => encode_png(width, height, rgba),
+        _ => {
+            let (width, height, rgba) = side_by_side(&images);
+            encode_png(width, height, &rgba)
+        }
+    };
+    encoded.map_err(|e| ExportError::Other(format!("failed to encode PNG: {e}")))
+}
+
+/// A rendered page: width and height in pixels, premultiplied RGBA.
+type Image<'a> = (u32, u32, &'a [u8]);
+
+/// Pages next to each other, top-aligned, with a grey gap between them.
+fn side_by_side(images: &[Image]) -> (u32, u32, Vec<u8>) {
+    let gap = images.first().map_or(0, |&(w, _, _)| (f64::from(w) * GAP_SHARE).round() as u32);
+    let count = images.len() as u32;
+    let width = images.iter().map(|&(w, _, _)| w).sum::<u32>() + gap * count.saturating_sub(1);
+    let height = images.iter().map(|&(_, h, _)| h).max().unwrap_or(0);
+    let mut rgba = [GAP_GREY, GAP_GREY, GAP_GREY, 255].repeat(width as usize * height as usize);
+    let mut left = 0usize;
+    for &(w, _, data) in images {
+        let row_bytes = w as usize * 4;
+        for (y, row) in data.chunks_exact(row_bytes).enumerate() {
+            let start = (y * width as usize + left) * 4;
+            rgba[start..start + row_bytes].copy_from_slice(row);
+        }
+        left += w as usize + gap as usize;
+    }
+    (width, height, rgba)
 }
 
 /// Encodes premultiplied RGBA as an opaque RGB PNG, on white paper (print pages leave
@@ -156,7 +199,7 @@ fn pdf_options(settings: &ExportSettings) -> Result<PdfOptions, ExportError> {
         .map(|s| match s {
             PdfStandard::A2b => typst_pdf::PdfStandard::A_2b,
             PdfStandard::Ua1 => typst_pdf::PdfStandard::Ua_1,
-            PdfStandard::V1_6 => typst_pdf::PdfStandard::V_1_6,
+            PdfStandard::V1_6 | PdfStandard::X4 => typst_pdf::PdfStandard::V_1_6,
             PdfStandard::V1_7 => typst_pdf::PdfStandard::V_1_7,
         })
         .collect();

@@ -101,7 +101,7 @@ mod tests {
     use super::*;
 
     fn sizes(min: f64, max: f64) -> Sizes {
-        Sizes { body_min: min, body_max: max, title_scale: 2.0, small_scale: 0.9 }
+        Sizes { body_min: min, body_max: max, title_scale: 2.0, small_scale: 0.9, min_text_pt: 6.0 }
     }
 
     /// A page whose content needs `lines` lines of 1.2 x the size, counting the tries.

@@ -1,12 +1,15 @@
-//! Imposition: where copies of a page go on a larger sheet, at what scale, and where
-//! the cut marks are. Computed here as plain numbers; the template only draws them.
+//! Imposition: where copies of a page go on a larger sheet and where the cut marks
+//! are, front and back. Computed here as plain numbers; the template only draws them.
+//!
+//! Copies print at actual size, stacked along the sheet's length and centred, edge to
+//! edge, so that cuts between them give leaflets of the page's own size. The page's own
+//! margins keep the ink out of the printer's unprintable border; cut marks are drawn only
+//! where the printer can print them: at the cuts between copies, inside the sheet's
+//! printable area.
 
 use serde::Serialize;
 
-use crate::layout::{Page, Sheet};
-
-/// Gap between a copy's trimmed edge and the start of its cut mark, in millimetres.
-pub const MARK_OFFSET_MM: f64 = 1.5;
+use crate::layout::{Flip, Page, Sheet};
 
 /// Copies and cut marks on a sheet, in millimetres from the sheet's top left corner.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -15,56 +18,51 @@ pub struct Imposition {
     pub width_mm: f64,
     /// Sheet height.
     pub height_mm: f64,
-    /// Scale of each copy (1 = actual size).
-    pub scale: f64,
-    /// Top left corner of each copy's trimmed page.
-    pub copies: Vec<[f64; 2]>,
-    /// Cut marks as lines `[x1, y1, x2, y2]`.
+    /// Top left corner of each copy's trimmed page on the front (and every odd side).
+    pub front: Vec<[f64; 2]>,
+    /// Top left corner of each copy on the back (every even side), placed so that after
+    /// the sheet's flip copy n of the back lies behind copy n of the front.
+    pub back: Vec<[f64; 2]>,
+    /// Cut marks as lines `[x1, y1, x2, y2]`, the same on both sides.
     pub marks: Vec<[f64; 4]>,
 }
 
-/// Stacks `sheet.copies` copies of the page along the sheet's height, as large as the
-/// printer's margin and the cut marks allow (never larger than actual size), centred.
-/// `None` when they do not fit.
-pub fn impose(page: &Page, sheet: &Sheet) -> Option<Imposition> {
-    let (sheet_w, sheet_h) = sheet.size_mm();
-    let (page_w, page_h) = page.size_mm();
-    let n = f64::from(sheet.copies.max(1));
-    let reach = MARK_OFFSET_MM + sheet.marks_mm;
-    let room_w = sheet_w - 2.0 * (sheet.margin_mm + reach);
-    let room_h = sheet_h - 2.0 * (sheet.margin_mm + reach) - (n - 1.0) * 2.0 * reach;
-    let scale = (room_w / page_w).min(room_h / (n * page_h)).min(1.0);
-    if scale <= 0.0 || !scale.is_finite() {
-        return None;
+impl Imposition {
+    /// The copies' corners on sheet page `index` (0 the front).
+    pub fn copies(&self, index: usize) -> &[[f64; 2]] {
+        if index % 2 == 0 { &self.front } else { &self.back }
     }
-    let (w, h) = (page_w * scale, page_h * scale);
-    let gap = 2.0 * reach;
-    let total_h = n * h + (n - 1.0) * gap;
-    let x = (sheet_w - w) / 2.0;
-    let top = (sheet_h - total_h) / 2.0;
-    let mut copies = Vec::new();
-    let mut marks = Vec::new();
-    for i in 0..sheet.copies.max(1) {
-        let y = top + f64::from(i) * (h + gap);
-        copies.push([x, y]);
-        marks.extend(corner_marks(x, y, w, h, sheet.marks_mm));
-    }
-    Some(Imposition { width_mm: sheet_w, height_mm: sheet_h, scale, copies, marks })
 }
 
-/// Eight marks continuing the four edges of a trimmed copy outwards.
-fn corner_marks(x: f64, y: f64, w: f64, h: f64, length: f64) -> Vec<[f64; 4]> {
-    let (o, l) = (MARK_OFFSET_MM, length);
+/// Stacks `sheet.copies` copies of the page along the sheet's height at actual size,
+/// centred. `None` when they do not fit.
+pub fn impose(page: &Page, sheet: &Sheet) -> Option<Imposition> {
+    let (sheet_w, sheet_h) = sheet.size_mm();
+    let (w, h) = page.size_mm();
+    let n = sheet.copies.max(1);
+    let total_h = f64::from(n) * h;
+    if w > sheet_w + 1e-9 || total_h > sheet_h + 1e-9 {
+        return None;
+    }
+    let x = (sheet_w - w) / 2.0;
+    let top = (sheet_h - total_h) / 2.0;
+    let front: Vec<[f64; 2]> = (0..n).map(|i| [x, top + f64::from(i) * h]).collect();
+    // The back page as the printer lays it: turned over the long edge of a portrait
+    // sheet, left and right swap; over the short edge, top and bottom swap.
+    let portrait = sheet_w <= sheet_h;
+    let mirror_x = (sheet.flip == Flip::LongEdge) == portrait;
+    let back = front
+        .iter()
+        .map(|&[x, y]| if mirror_x { [sheet_w - x - w, y] } else { [x, sheet_h - y - h] })
+        .collect();
     let mut marks = Vec::new();
-    for edge_y in [y, y + h] {
-        marks.push([x - o - l, edge_y, x - o, edge_y]);
-        marks.push([x + w + o, edge_y, x + w + o + l, edge_y]);
+    let (inner, length) = (sheet.margin_mm, sheet.marks_mm);
+    for i in 1..n {
+        let cut = top + f64::from(i) * h;
+        marks.push([inner, cut, inner + length, cut]);
+        marks.push([sheet_w - inner - length, cut, sheet_w - inner, cut]);
     }
-    for edge_x in [x, x + w] {
-        marks.push([edge_x, y - o - l, edge_x, y - o]);
-        marks.push([edge_x, y + h + o, edge_x, y + h + o + l]);
-    }
-    marks
+    Some(Imposition { width_mm: sheet_w, height_mm: sheet_h, front, back, marks })
 }
 
 #[cfg(test)]
@@ -72,32 +70,56 @@ mod tests {
     use super::*;
     use crate::layout::{Orientation, Paper};
 
-    #[test]
-    fn two_a5_fill_an_a4_inside_the_margin() {
-        let page = Page {
+    fn a5() -> Page {
+        Page {
             paper: Paper::A5,
             orientation: Orientation::Landscape,
-            margin_mm: 5.0,
+            margin_mm: 8.0,
             bleed_mm: 0.0,
-        };
-        let sheet = Sheet {
+            safety_mm: 4.0,
+            stripe: None,
+        }
+    }
+
+    fn a4_sheet(flip: Flip) -> Sheet {
+        Sheet {
             paper: Paper::A4,
             orientation: Orientation::Portrait,
             copies: 2,
             margin_mm: 5.0,
-            marks_mm: 4.0,
-        };
-        let imposition = impose(&page, &sheet).unwrap();
-        assert!(imposition.scale > 0.88 && imposition.scale < 0.95, "{}", imposition.scale);
-        assert_eq!(imposition.copies.len(), 2);
-        assert_eq!(imposition.marks.len(), 16);
-        for [x1, y1, x2, y2] in &imposition.marks {
-            for (v, max) in [(x1, 210.0), (x2, 210.0), (y1, 297.0), (y2, 297.0)] {
-                assert!(*v >= 5.0 - 1e-9 && *v <= max - 5.0 + 1e-9, "mark at {v} in the margin");
+            marks_mm: 3.0,
+            flip,
+        }
+    }
+
+    #[test]
+    fn two_a5_at_actual_size_fill_an_a4_with_marks_at_the_cut_only() {
+        let imposition = impose(&a5(), &a4_sheet(Flip::LongEdge)).unwrap();
+        assert_eq!(imposition.front, [[0.0, 0.5], [0.0, 148.5]]);
+        assert_eq!(imposition.marks, [[5.0, 148.5, 8.0, 148.5], [202.0, 148.5, 205.0, 148.5]]);
+    }
+
+    #[test]
+    fn the_back_covers_the_front_after_the_flip() {
+        for flip in [Flip::LongEdge, Flip::ShortEdge] {
+            let imposition = impose(&a5(), &a4_sheet(flip)).unwrap();
+            for (front, back) in imposition.front.iter().zip(&imposition.back) {
+                // Where a point of the front lands when the sheet is turned over.
+                let turned = match flip {
+                    Flip::LongEdge => [210.0 - front[0] - 210.0, front[1]],
+                    Flip::ShortEdge => [front[0], 297.0 - front[1] - 148.0],
+                };
+                assert_eq!(&turned, back, "{flip:?}");
             }
         }
-        let [_, y0] = imposition.copies[0];
-        let [_, y1] = imposition.copies[1];
-        assert!(y1 - y0 > 148.0 * imposition.scale, "copies overlap");
+        let short = impose(&a5(), &a4_sheet(Flip::ShortEdge)).unwrap();
+        assert_eq!(short.back, [[0.0, 148.5], [0.0, 0.5]]);
+    }
+
+    #[test]
+    fn copies_that_do_not_fit_are_refused() {
+        let mut sheet = a4_sheet(Flip::LongEdge);
+        sheet.copies = 3;
+        assert!(impose(&a5(), &sheet).is_none());
     }
 }

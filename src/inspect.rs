@@ -1,19 +1,22 @@
-//! Reading a laid-out page back: positioned text runs with their fonts. Used to check
-//! what the typesetter made (which spans are bold, where columns sit) without going
+//! Reading laid-out pages back: positioned text runs with their fonts, sizes as
+//! printed and ink. Used to check what the typesetter made (the smallest type, text
+//! inside the safety margin, which spans are bold, where columns sit) without going
 //! through a PDF reader.
 
 use typst::foundations::{Label, Value};
 use typst::introspection::{Introspector, MetadataElem};
-use typst::layout::{Frame, FrameItem, Point, Transform};
-use typst::text::FontWeight;
+use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst::text::{FontWeight, TextItem};
 use typst::utils::PicoStr;
 use typst_layout::PagedDocument;
 
 use crate::fit::Fit;
 
-/// A run of text as placed on the page.
+/// A run of text as placed on a page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextRun {
+    /// The page it is on, from 0.
+    pub page: usize,
     /// The text.
     pub text: String,
     /// Left edge of the run's baseline, from the page's left edge, in millimetres.
@@ -22,46 +25,138 @@ pub struct TextRun {
     pub y_mm: f64,
     /// Width of the run in millimetres.
     pub width_mm: f64,
-    /// Font size in points.
+    /// Font size in points as printed: the size set, times any scaling of the run.
     pub size_pt: f64,
     /// Font family.
     pub family: String,
     /// Whether the font is bold (weight 600 or more).
     pub bold: bool,
+    /// The ink: the union of the glyphs' outlines, `[left, top, right, bottom]` in
+    /// millimetres from the page's top left corner. Empty runs (spaces) have none.
+    pub ink_mm: Option<[f64; 4]>,
 }
 
-/// Every text run of the first page, in the order they are drawn.
+/// Every text run of every page, page by page, in the order they are drawn.
 pub fn text_runs(document: &PagedDocument) -> Vec<TextRun> {
     let mut runs = Vec::new();
-    if let Some(page) = document.pages().first() {
-        collect(&page.frame, Transform::identity(), &mut runs);
+    for (index, page) in document.pages().iter().enumerate() {
+        collect(index, &page.frame, Transform::identity(), &mut runs);
     }
     runs
 }
 
-fn collect(frame: &Frame, ts: Transform, runs: &mut Vec<TextRun>) {
+fn collect(page: usize, frame: &Frame, ts: Transform, runs: &mut Vec<TextRun>) {
     for (pos, item) in frame.items() {
         let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
         match item {
             FrameItem::Group(group) => {
-                collect(&group.frame, here.pre_concat(group.transform), runs)
+                collect(page, &group.frame, here.pre_concat(group.transform), runs)
             }
-            FrameItem::Text(text) => {
-                let origin = Point::zero().transform(here);
-                let info = text.font.font().info();
-                runs.push(TextRun {
-                    text: text.text.to_string(),
-                    x_mm: origin.x.to_mm(),
-                    y_mm: origin.y.to_mm(),
-                    width_mm: text.width().to_mm(),
-                    size_pt: text.size.to_pt(),
-                    family: info.family.clone(),
-                    bold: info.variant.weight >= FontWeight::SEMIBOLD,
-                });
-            }
+            FrameItem::Text(text) => runs.push(run(page, text, here)),
             _ => {}
         }
     }
+}
+
+fn run(page: usize, text: &TextItem, ts: Transform) -> TextRun {
+    let origin = Point::zero().transform(ts);
+    let scale = scale_of(ts);
+    let info = text.font.font().info();
+    TextRun {
+        page,
+        text: text.text.to_string(),
+        x_mm: origin.x.to_mm(),
+        y_mm: origin.y.to_mm(),
+        width_mm: text.width().to_mm() * scale,
+        size_pt: text.size.to_pt() * scale,
+        family: info.family.clone(),
+        bold: info.variant.weight >= FontWeight::SEMIBOLD,
+        ink_mm: ink(text, ts),
+    }
+}
+
+/// The union of a run's glyph outlines on the page, in millimetres.
+fn ink(text: &TextItem, ts: Transform) -> Option<[f64; 4]> {
+    let font = &text.font;
+    let face = font.ttf();
+    let per_unit = text.size / font.units_per_em();
+    let mut pen = Abs::zero();
+    let mut bounds: Option<[f64; 4]> = None;
+    for glyph in &text.glyphs {
+        let x = pen + glyph.x_offset.at(text.size);
+        let y = -glyph.y_offset.at(text.size);
+        pen += glyph.x_advance.at(text.size);
+        let Some(rect) = face.glyph_bounding_box(ttf_parser::GlyphId(glyph.id)) else { continue };
+        // Font units grow upwards; the page's y grows downwards.
+        let corners = [
+            (rect.x_min, rect.y_max),
+            (rect.x_max, rect.y_max),
+            (rect.x_min, rect.y_min),
+            (rect.x_max, rect.y_min),
+        ];
+        for (cx, cy) in corners {
+            let point = Point::new(x + per_unit * f64::from(cx), y - per_unit * f64::from(cy))
+                .transform(ts);
+            let (px, py) = (point.x.to_mm(), point.y.to_mm());
+            let b = bounds.get_or_insert([px, py, px, py]);
+            *b = [b[0].min(px), b[1].min(py), b[2].max(px), b[3].max(py)];
+        }
+    }
+    bounds
+}
+
+/// A clipped box as placed on a page, such as a copy of a page on a sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClippedBox {
+    /// The page it is on, from 0.
+    pub page: usize,
+    /// `[left, top, width, height]` in millimetres, as placed.
+    pub rect_mm: [f64; 4],
+    /// Its scale on the page (1 = actual size).
+    pub scale: f64,
+}
+
+/// Every clipped box of every page, outermost first.
+pub fn clipped_boxes(document: &PagedDocument) -> Vec<ClippedBox> {
+    fn walk(page: usize, frame: &Frame, ts: Transform, out: &mut Vec<ClippedBox>) {
+        for (pos, item) in frame.items() {
+            if let FrameItem::Group(group) = item {
+                let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
+                let inner = here.pre_concat(group.transform);
+                if group.clip.is_some() {
+                    let origin = Point::zero().transform(inner);
+                    let scale = scale_of(inner);
+                    let size = group.frame.size();
+                    out.push(ClippedBox {
+                        page,
+                        rect_mm: [
+                            origin.x.to_mm(),
+                            origin.y.to_mm(),
+                            size.x.to_mm() * scale,
+                            size.y.to_mm() * scale,
+                        ],
+                        scale,
+                    });
+                }
+                walk(page, &group.frame, inner, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (index, page) in document.pages().iter().enumerate() {
+        walk(index, &page.frame, Transform::identity(), &mut out);
+    }
+    out
+}
+
+/// The linear scale of a transform (the square root of its area factor).
+fn scale_of(ts: Transform) -> f64 {
+    (ts.sx.get() * ts.sy.get() - ts.kx.get() * ts.ky.get()).abs().sqrt()
+}
+
+/// The run with the smallest type as printed, ignoring runs without ink (spaces).
+pub fn smallest(runs: &[TextRun]) -> Option<&TextRun> {
+    runs.iter().filter(|r| r.ink_mm.is_some()).min_by(|a, b| a.size_pt.total_cmp(&b.size_pt))
 }
 
 /// Whether the page is a template's probe page, marked `<flyerpress-probe>`: the

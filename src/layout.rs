@@ -16,6 +16,10 @@ pub struct Layout {
     /// Copies imposed on a larger sheet, for printing at home and cutting.
     #[serde(default)]
     pub sheet: Option<Sheet>,
+    /// What each side (page) of the layout shows, front first; one side with every
+    /// block when not given.
+    #[serde(default = "Side::single")]
+    pub sides: Vec<Side>,
     /// The palette (`layouts/palettes/<name>.yaml`) the layout's colours come from.
     pub palette: String,
     /// Which values of the palette to use: `rgb` for screens, `cmyk` for print.
@@ -41,7 +45,8 @@ pub enum ColorMode {
     Cmyk,
 }
 
-/// A sheet that carries several copies of the page, with cut marks.
+/// A sheet that carries several copies of the page at actual size, with cut marks,
+/// one sheet page per side of the layout (printed duplex when there are two).
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sheet {
@@ -55,6 +60,21 @@ pub struct Sheet {
     pub margin_mm: f64,
     /// Length of the cut marks, in millimetres.
     pub marks_mm: f64,
+    /// How the sheet is turned over between front and back in duplex printing.
+    #[serde(default)]
+    pub flip: Flip,
+}
+
+/// The edge a duplex printer turns the sheet over.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Flip {
+    /// Turned over its long edge, like the pages of a portrait book: the default of
+    /// most printers' duplex setting.
+    #[default]
+    LongEdge,
+    /// Turned over its short edge, like a wall calendar.
+    ShortEdge,
 }
 
 impl Sheet {
@@ -86,6 +106,100 @@ pub struct Page {
     /// extend this far beyond it.
     #[serde(default)]
     pub bleed_mm: f64,
+    /// The safety margin: nothing that does not bleed comes closer to the trimmed edge
+    /// (on a sheet, to a copy's edge), in millimetres. At most the margin.
+    #[serde(default = "default_safety_mm")]
+    pub safety_mm: f64,
+    /// The band in the section colour along the top edge.
+    #[serde(default)]
+    pub stripe: Option<Stripe>,
+}
+
+fn default_safety_mm() -> f64 {
+    4.0
+}
+
+/// The band along the top edge of a page, in the section colour.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stripe {
+    /// Its visible height on the trimmed page, in millimetres.
+    pub height_mm: f64,
+    /// How far below the trimmed edge it starts, in millimetres. At 0 it touches the
+    /// edge and so runs on into the bleed (on paper without bleed, such as a sheet for
+    /// an office printer, it starts inside the printable area instead).
+    #[serde(default)]
+    pub inset_mm: f64,
+}
+
+/// What one side of a layout shows, in order from the top.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Side(pub Vec<Block>);
+
+impl Side {
+    /// One side with the whole overview: the default.
+    pub fn single() -> Vec<Side> {
+        vec![Side(vec![Block::Title, Block::Legend, Block::Table, Block::Footnotes, Block::Footer])]
+    }
+}
+
+/// A block of the overview that a side shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(into = "String")]
+pub enum Block {
+    /// The title, large (`title`).
+    Title,
+    /// The title again, smaller, heading a side after the first (`running-title`).
+    RunningTitle,
+    /// The colour legend (`legend`).
+    Legend,
+    /// The whole table (`table`).
+    Table,
+    /// One section of the table with the column headings (`section <id>`); sections
+    /// named one after another form one table.
+    Section(String),
+    /// The footnotes (`footnotes`).
+    Footnotes,
+    /// Links, licence line, version stamp and site (`footer`).
+    Footer,
+}
+
+impl From<Block> for String {
+    fn from(block: Block) -> String {
+        match block {
+            Block::Title => "title".into(),
+            Block::RunningTitle => "running-title".into(),
+            Block::Legend => "legend".into(),
+            Block::Table => "table".into(),
+            Block::Section(id) => format!("section {id}"),
+            Block::Footnotes => "footnotes".into(),
+            Block::Footer => "footer".into(),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Block {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        let block = match text.split_once(' ') {
+            Some(("section", id)) if !id.trim().is_empty() => Block::Section(id.trim().into()),
+            None if text == "title" => Block::Title,
+            None if text == "running-title" => Block::RunningTitle,
+            None if text == "legend" => Block::Legend,
+            None if text == "table" => Block::Table,
+            None if text == "footnotes" => Block::Footnotes,
+            None if text == "footer" => Block::Footer,
+            _ => {
+                return Err(serde::de::Error::invalid_value(
+                    serde::de::Unexpected::Str(&text),
+                    &"a block: title, running-title, legend, table, section <id>, footnotes \
+                      or footer",
+                ));
+            }
+        };
+        Ok(block)
+    }
 }
 
 /// The ISO paper sizes a layout can use.
@@ -131,6 +245,22 @@ impl Page {
     /// Width and height of the trimmed page in millimetres.
     pub fn size_mm(&self) -> (f64, f64) {
         oriented(self.paper, self.orientation)
+    }
+
+    /// The stripe as stated, or one 2 % of the page's shorter side high (3 mm on A5,
+    /// 4 mm on A4, 12 mm on A1), so that it keeps its weight on every paper.
+    pub fn stripe(&self) -> Stripe {
+        self.stripe.unwrap_or_else(|| {
+            let (w, h) = self.size_mm();
+            Stripe { height_mm: (w.min(h) * 0.02 * 2.0).round() / 2.0, inset_mm: 0.0 }
+        })
+    }
+
+    /// The top margin: the margin, or more where the stripe needs it, so that the
+    /// stripe has at least half the margin of white below it.
+    pub fn margin_top_mm(&self) -> f64 {
+        let stripe = self.stripe();
+        self.margin_mm.max(stripe.inset_mm + stripe.height_mm + self.margin_mm / 2.0)
     }
 }
 
@@ -286,6 +416,14 @@ pub struct Sizes {
     pub title_scale: f64,
     /// Footnote and footer size as a multiple of the body size.
     pub small_scale: f64,
+    /// The smallest any text may print, in points, fine print included (after any
+    /// scaling on a sheet). Measured on the laid-out pages; a job below it fails.
+    #[serde(default = "default_min_text_pt")]
+    pub min_text_pt: f64,
+}
+
+fn default_min_text_pt() -> f64 {
+    6.0
 }
 
 /// An output format.
@@ -315,6 +453,36 @@ pub struct PdfSettings {
     /// Standards the PDF must conform to.
     #[serde(default)]
     pub standards: Vec<PdfStandard>,
+    /// The print condition a PDF/X file is made for; required with `x-4`.
+    #[serde(default)]
+    pub output_intent: Option<OutputIntent>,
+}
+
+impl PdfSettings {
+    /// Whether the PDF is a PDF/X print file.
+    pub fn is_pdfx(&self) -> bool {
+        self.standards.contains(&PdfStandard::X4)
+    }
+}
+
+/// The print condition of a PDF/X file: an ICC output profile and its names in the
+/// ICC registry of characterised printing conditions.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputIntent {
+    /// The ICC profile, relative to `layouts/` (a CMYK output profile).
+    pub profile: String,
+    /// The condition's identifier in the registry, e.g. `FOGRA39`.
+    pub condition: String,
+    /// A readable description of the condition.
+    pub info: String,
+    /// The registry the identifier is from.
+    #[serde(default = "default_registry")]
+    pub registry: String,
+}
+
+fn default_registry() -> String {
+    "http://www.color.org".into()
 }
 
 /// A PDF standard Typst can enforce.
@@ -332,4 +500,8 @@ pub enum PdfStandard {
     /// Plain PDF 1.7.
     #[serde(rename = "1.7")]
     V1_7,
+    /// PDF/X-4 (ISO 15930-7), for print shops: PDF 1.6 with an output intent, trim
+    /// and bleed boxes and no annotations; flyerpress writes what Typst does not.
+    #[serde(rename = "x-4")]
+    X4,
 }

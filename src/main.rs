@@ -220,8 +220,12 @@ fn job_text(job: &JobReport) -> String {
         }
         None => {
             let body = job.body_size_pt.map(|s| format!(", body text {s} pt")).unwrap_or_default();
+            let smallest = job
+                .smallest_text_pt
+                .map(|s| format!(", smallest text {s:.1} pt"))
+                .unwrap_or_default();
             text.push_str(&format!(
-                "built {name}: {} files, {} KiB{body}, {} ms\n",
+                "built {name}: {} files, {} KiB{body}{smallest}, {} ms\n",
                 job.outputs.len(),
                 bytes.div_ceil(1024),
                 job.elapsed.as_millis()

@@ -1,15 +1,58 @@
-//! Post-processing of Typst's PDF for print: page boxes Typst does not write.
+//! Post-processing of Typst's PDF for print: what a print shop reads and Typst does not
+//! write.
 //!
-//! Typst writes a TrimBox when a page has bleed, but no BleedBox; print shops read
-//! both. lopdf loads the PDF, sets each page's BleedBox to its MediaBox (the trimmed
-//! page plus the bleed) and writes it back with fonts, tags and metadata untouched.
+//! Typst writes a TrimBox when a page has bleed, but no BleedBox, and it cannot write
+//! PDF/X. lopdf loads the PDF, sets each page's BleedBox to its MediaBox (the trimmed
+//! page plus the bleed) and, for PDF/X-4, adds the output intent with its embedded ICC
+//! profile, the PDF/X version and trapping state in the Info dictionary and in a new
+//! XMP packet, and writes the file back as PDF 1.6 with fonts, content and boxes
+//! untouched.
 
-use lopdf::{Document, Object};
+use lopdf::{Dictionary, Document, Object, Stream, dictionary};
+use sha2::{Digest, Sha256};
 
-/// Sets the BleedBox of every page that has a TrimBox to the page's MediaBox.
-pub fn add_bleed_box(pdf: &[u8]) -> Result<Vec<u8>, String> {
+use crate::content::Date;
+use crate::export::xml_escape;
+use crate::layout::OutputIntent;
+
+/// The PDF/X version written into the Info dictionary and the XMP metadata.
+pub const PDFX_VERSION: &str = "PDF/X-4";
+
+/// What PDF/X needs besides Typst's PDF.
+pub struct PdfX<'a> {
+    /// The print condition.
+    pub intent: &'a OutputIntent,
+    /// The ICC profile's bytes, embedded unchanged.
+    pub profile: &'a [u8],
+    /// The document's title, for the XMP packet.
+    pub title: &'a str,
+    /// The document's language, for the title's `xml:lang`.
+    pub lang: &'a str,
+    /// The publisher, for `dc:creator`.
+    pub author: &'a str,
+    /// The edition's date: creation and modification date.
+    pub date: Date,
+    /// A stable identifier of the document, from which its XMP IDs are derived.
+    pub ident: &'a str,
+}
+
+/// Sets the BleedBox of every page that has a TrimBox to the page's MediaBox and, with
+/// `pdfx`, makes the file a PDF/X-4 file.
+pub fn prepare(pdf: &[u8], pdfx: Option<&PdfX>) -> Result<Vec<u8>, String> {
     let mut document =
         Document::load_mem(pdf).map_err(|e| format!("failed to read the PDF for prepress: {e}"))?;
+    add_bleed_boxes(&mut document)?;
+    if let Some(pdfx) = pdfx {
+        make_pdfx(&mut document, pdfx)?;
+    }
+    let mut out = Vec::with_capacity(pdf.len() + pdfx.map_or(0, |x| x.profile.len()));
+    document
+        .save_to(&mut out)
+        .map_err(|e| format!("failed to write the PDF after prepress: {e}"))?;
+    Ok(out)
+}
+
+fn add_bleed_boxes(document: &mut Document) -> Result<(), String> {
     let pages: Vec<_> = document.get_pages().into_values().collect();
     for id in pages {
         let page = document
@@ -22,9 +65,172 @@ pub fn add_bleed_box(pdf: &[u8]) -> Result<Vec<u8>, String> {
             page.set("BleedBox", media);
         }
     }
-    let mut out = Vec::with_capacity(pdf.len());
+    Ok(())
+}
+
+/// Checks that an ICC profile is an output profile for CMYK, as a PDF/X output intent
+/// for offset print needs; says why not.
+pub fn check_cmyk_profile(profile: &[u8]) -> Result<(), String> {
+    if profile.len() < 128 || &profile[36..40] != b"acsp" {
+        return Err("the file is not an ICC profile (no `acsp` signature)".into());
+    }
+    if &profile[16..20] != b"CMYK" {
+        let space = String::from_utf8_lossy(&profile[16..20]).trim().to_owned();
+        return Err(format!("the ICC profile is for {space}, not CMYK"));
+    }
+    if &profile[12..16] != b"prtr" {
+        return Err("the ICC profile is not an output (printer) profile".into());
+    }
+    Ok(())
+}
+
+fn make_pdfx(document: &mut Document, pdfx: &PdfX) -> Result<(), String> {
+    document.version = "1.6".into();
+    let pages: Vec<_> = document.get_pages().into_values().collect();
+    for id in pages {
+        let page = document
+            .get_object_mut(id)
+            .and_then(Object::as_dict_mut)
+            .map_err(|e| format!("page {id:?} is not a dictionary: {e}"))?;
+        if page.has(b"Annots") {
+            return Err("a print file must have no annotations (links are printed as text)".into());
+        }
+        if !page.has(b"TrimBox") {
+            // PDF/X needs a TrimBox on every page; without bleed it is the page itself.
+            let media = page.get(b"MediaBox").map_err(|e| format!("page without MediaBox: {e}"))?;
+            let media = media.clone();
+            page.set("TrimBox", media);
+        }
+    }
+    let mut icc = Stream::new(
+        dictionary! { "N" => 4, "Alternate" => "DeviceCMYK" },
+        pdfx.profile.to_vec(),
+    );
+    icc.compress().map_err(|e| format!("failed to compress the ICC profile: {e}"))?;
+    let icc = document.add_object(icc);
+    let intent = &pdfx.intent;
+    let intent = document.add_object(dictionary! {
+        "Type" => "OutputIntent",
+        "S" => "GTS_PDFX",
+        "OutputConditionIdentifier" => Object::string_literal(intent.condition.as_str()),
+        "OutputCondition" => Object::string_literal(intent.info.as_str()),
+        "Info" => Object::string_literal(intent.info.as_str()),
+        "RegistryName" => Object::string_literal(intent.registry.as_str()),
+        "DestOutputProfile" => icc,
+    });
+    let metadata = document.add_object(Stream::new(
+        dictionary! { "Type" => "Metadata", "Subtype" => "XML" },
+        xmp(pdfx).into_bytes(),
+    ));
+    let catalog = document.catalog_mut().map_err(|e| format!("the PDF has no catalog: {e}"))?;
+    catalog.set("OutputIntents", vec![Object::Reference(intent)]);
+    catalog.set("Metadata", metadata);
+    let info = info_dictionary(document)?;
+    let date = pdf_date(pdfx.date);
+    info.set("GTS_PDFXVersion", Object::string_literal(PDFX_VERSION));
+    info.set("Trapped", Object::Name(b"False".to_vec()));
+    info.set("CreationDate", Object::string_literal(date.as_str()));
+    info.set("ModDate", Object::string_literal(date.as_str()));
+    if !info.has(b"Title") {
+        info.set("Title", Object::string_literal(pdfx.title));
+    }
+    Ok(())
+}
+
+/// The document's Info dictionary, created if the PDF has none.
+fn info_dictionary(document: &mut Document) -> Result<&mut Dictionary, String> {
+    let id = match document.trailer.get(b"Info").and_then(Object::as_reference) {
+        Ok(id) => id,
+        Err(_) => {
+            let id = document.add_object(Dictionary::new());
+            document.trailer.set("Info", id);
+            id
+        }
+    };
     document
-        .save_to(&mut out)
-        .map_err(|e| format!("failed to write the PDF after prepress: {e}"))?;
-    Ok(out)
+        .get_object_mut(id)
+        .and_then(Object::as_dict_mut)
+        .map_err(|e| format!("the PDF's Info is not a dictionary: {e}"))
+}
+
+fn pdf_date(Date { year, month, day }: Date) -> String {
+    format!("D:{year:04}{month:02}{day:02}000000Z")
+}
+
+fn xmp_date(Date { year, month, day }: Date) -> String {
+    format!("{year:04}-{month:02}-{day:02}T00:00:00Z")
+}
+
+/// A UUID URN derived from the document's identifier, so that the same document gets
+/// the same ID in every build.
+fn uuid(ident: &str, salt: &str) -> String {
+    let hash = Sha256::digest(format!("{salt}:{ident}").as_bytes());
+    let hex: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("uuid:{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
+/// The XMP packet of a PDF/X-4 file, in step with its Info dictionary.
+fn xmp(pdfx: &PdfX) -> String {
+    let date = xmp_date(pdfx.date);
+    let title = xml_escape(pdfx.title);
+    let lang = xml_escape(pdfx.lang);
+    let author = xml_escape(pdfx.author);
+    let tool = format!("flyerpress {}", env!("CARGO_PKG_VERSION"));
+    let document_id = uuid(pdfx.ident, "document");
+    let instance_id = uuid(pdfx.ident, &date);
+    let bom = '\u{feff}';
+    format!(
+        r#"<?xpacket begin="{bom}" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about=""
+    xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/"
+    xmlns:pdf="http://ns.adobe.com/pdf/1.3/"
+    xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"
+    xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li><rdf:li xml:lang="{lang}">{title}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{author}</rdf:li></rdf:Seq></dc:creator>
+   <xmp:CreateDate>{date}</xmp:CreateDate>
+   <xmp:ModifyDate>{date}</xmp:ModifyDate>
+   <xmp:MetadataDate>{date}</xmp:MetadataDate>
+   <xmp:CreatorTool>{tool}</xmp:CreatorTool>
+   <pdf:Producer>{tool}</pdf:Producer>
+   <pdf:Trapped>False</pdf:Trapped>
+   <xmpMM:DocumentID>{document_id}</xmpMM:DocumentID>
+   <xmpMM:InstanceID>{instance_id}</xmpMM:InstanceID>
+   <xmpMM:VersionID>1</xmpMM:VersionID>
+   <xmpMM:RenditionClass>default</xmpMM:RenditionClass>
+   <pdfxid:GTS_PDFXVersion>{PDFX_VERSION}</pdfxid:GTS_PDFXVersion>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_stable_uuid_urns() {
+        let id = uuid("flyerpress/da/a4-print", "document");
+        assert_eq!(id, uuid("flyerpress/da/a4-print", "document"));
+        assert_ne!(id, uuid("flyerpress/de/a4-print", "document"));
+        assert_eq!(id.len(), "uuid:".len() + 36);
+    }
+
+    #[test]
+    fn only_cmyk_output_profiles_pass() {
+        let mut profile = vec![0u8; 128];
+        profile[12..16].copy_from_slice(b"prtr");
+        profile[16..20].copy_from_slice(b"CMYK");
+        profile[36..40].copy_from_slice(b"acsp");
+        assert_eq!(check_cmyk_profile(&profile), Ok(()));
+        profile[16..20].copy_from_slice(b"RGB ");
+        assert_eq!(check_cmyk_profile(&profile), Err("the ICC profile is for RGB, not CMYK".into()));
+        assert!(check_cmyk_profile(b"not a profile").is_err());
+    }
 }

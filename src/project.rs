@@ -2,7 +2,8 @@
 //! `layouts/` (definitions and templates) and the location of `fonts/`.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::content::{Config, Date, EditionConfig, Facts, Review, Strings};
 use crate::error::{Error, Location, Problem, Problems};
@@ -51,6 +52,8 @@ pub struct LayoutFile {
     pub file: SourceFile,
     /// The definition.
     pub layout: Layout,
+    /// The ICC profile of the output intent, read once, when the layout names one.
+    pub profile: Option<Arc<[u8]>>,
 }
 
 /// A palette (`layouts/palettes/<name>.yaml`).
@@ -118,7 +121,8 @@ impl Project {
         let mut layouts = BTreeMap::new();
         for (name, path) in yaml_files(&layouts_dir, &mut problems) {
             if let Some((layout, file)) = load_yaml::<Layout>(&path, &mut problems) {
-                layouts.insert(name, LayoutFile { file, layout });
+                let profile = read_profile(&layouts_dir, &layout, &file, &mut problems);
+                layouts.insert(name, LayoutFile { file, layout, profile });
             }
         }
         let mut palettes = BTreeMap::new();
@@ -192,6 +196,34 @@ impl Project {
     /// The folder of the bundled fonts.
     pub fn fonts_dir(&self) -> PathBuf {
         self.root.join("fonts")
+    }
+}
+
+/// Reads the ICC profile a layout's output intent names, relative to `layouts/`. The
+/// path must stay inside that folder.
+fn read_profile(
+    layouts_dir: &Path,
+    layout: &Layout,
+    file: &SourceFile,
+    problems: &mut Problems,
+) -> Option<Arc<[u8]>> {
+    let name = &layout.pdf.output_intent.as_ref()?.profile;
+    let at = || file.locate("pdf.output_intent.profile");
+    let relative = Path::new(name);
+    if !relative.components().all(|c| matches!(c, Component::Normal(_))) {
+        problems.push(
+            at(),
+            format!("profile `{name}` must be a path inside layouts/, such as profiles/name.icc"),
+        );
+        return None;
+    }
+    let path = layouts_dir.join(relative);
+    match std::fs::read(&path) {
+        Ok(bytes) => Some(bytes.into()),
+        Err(e) => {
+            problems.push(at(), format!("cannot read the ICC profile {}: {e}", path.display()));
+            None
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use typst::layout::Abs;
 use crate::content::{Column, ColumnKind, Date, EditionConfig, Review, Row};
 use crate::error::Error;
 use crate::impose::{Imposition, impose};
-use crate::layout::{Colors, Fonts, Layout, Sizes};
+use crate::layout::{Block, Colors, Fonts, Layout, Page, Side, Sizes};
 use crate::markup::{self, Rich};
 use crate::project::{EditionFile, Project};
 
@@ -86,10 +86,18 @@ pub struct Style {
     pub width_mm: f64,
     /// Page height in millimetres.
     pub height_mm: f64,
-    /// Margin in millimetres.
+    /// Margin in millimetres, on every side but the top.
     pub margin_mm: f64,
+    /// Top margin in millimetres: the margin, or more to clear the stripe.
+    pub margin_top_mm: f64,
     /// Bleed in millimetres.
     pub bleed_mm: f64,
+    /// The band along the top edge.
+    pub stripe: StripeModel,
+    /// Whether links are live (PDF link annotations); print files have none.
+    pub links: bool,
+    /// What each side shows, front first: one page (or sheet page) per side.
+    pub sides: Vec<Vec<BlockModel>>,
     /// Copies on a sheet with cut marks, for layouts that impose.
     pub sheet: Option<Imposition>,
     /// Colours, in the layout's colour mode.
@@ -101,6 +109,57 @@ pub struct Style {
     /// The body size flyerpress chose (or is trying); absent, the template searches it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<SizeRequest>,
+}
+
+/// The stripe as the template draws it.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct StripeModel {
+    /// Visible height on the trimmed page, in millimetres.
+    pub height_mm: f64,
+    /// Distance of its top from the trimmed edge, in millimetres.
+    pub inset_mm: f64,
+    /// Whether it runs on into the bleed, to the edge of the medium.
+    pub bleeds: bool,
+}
+
+/// A block of a side, as the template reads it: `{"kind": "title"}`, or for a table
+/// `{"kind": "table", "sections": ["chat"]}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BlockModel {
+    /// `title`, `running-title`, `legend`, `table`, `footnotes` or `footer`.
+    pub kind: &'static str,
+    /// The sections a table shows, in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<String>,
+}
+
+/// A layout's sides as the template reads them: consecutive sections form one table,
+/// `table` stands for every section.
+pub fn side_blocks(sides: &[Side], all_sections: &[String]) -> Vec<Vec<BlockModel>> {
+    sides
+        .iter()
+        .map(|side| {
+            let mut blocks: Vec<BlockModel> = Vec::new();
+            for item in &side.0 {
+                let (kind, sections) = match item {
+                    Block::Title => ("title", Vec::new()),
+                    Block::RunningTitle => ("running-title", Vec::new()),
+                    Block::Legend => ("legend", Vec::new()),
+                    Block::Footnotes => ("footnotes", Vec::new()),
+                    Block::Footer => ("footer", Vec::new()),
+                    Block::Table => ("table", all_sections.to_vec()),
+                    Block::Section(id) => ("table", vec![id.clone()]),
+                };
+                match blocks.last_mut() {
+                    Some(last) if kind == "table" && last.kind == "table" => {
+                        last.sections.extend(sections)
+                    }
+                    _ => blocks.push(BlockModel { kind, sections }),
+                }
+            }
+            blocks
+        })
+        .collect()
 }
 
 /// A body size given to the template.
@@ -116,7 +175,8 @@ impl Style {
     /// The page area inside the margins, as the template computes it.
     pub fn area(&self) -> (Abs, Abs) {
         let margin = Abs::mm(self.margin_mm);
-        (Abs::mm(self.width_mm) - 2.0 * margin, Abs::mm(self.height_mm) - 2.0 * margin)
+        let top = Abs::mm(self.margin_top_mm);
+        (Abs::mm(self.width_mm) - 2.0 * margin, Abs::mm(self.height_mm) - top - margin)
     }
 }
 
@@ -147,6 +207,8 @@ pub struct Heading {
 /// A section of the table.
 #[derive(Debug, Clone, Serialize)]
 pub struct Section {
+    /// Section id, as the layout's sides name it.
+    pub id: String,
     /// Heading text.
     pub title: Rich,
     /// Rows; each row holds the cells that start in it (cells merged from above are left out).
@@ -244,6 +306,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         .sections
         .iter()
         .map(|(id, rows)| Section {
+            id: id.clone(),
             title: texts.rich(&format!("sections.{id}")),
             rows: section_rows(rows.iter().collect(), project, texts),
         })
@@ -281,7 +344,11 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
             width_mm,
             height_mm,
             margin_mm: layout.page.margin_mm,
+            margin_top_mm: layout.page.margin_top_mm(),
             bleed_mm: layout.page.bleed_mm,
+            stripe: stripe_model(&layout.page),
+            links: !layout.pdf.is_pdfx(),
+            sides: side_blocks(&layout.sides, &facts.sections.keys().cloned().collect::<Vec<_>>()),
             sheet: layout.sheet.as_ref().and_then(|sheet| impose(&layout.page, sheet)),
             colors: project.palettes[&layout.palette].palette.resolve(layout.color_mode),
             fonts: layout.fonts.clone(),
@@ -297,6 +364,15 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         licence: texts.ltr(facts.licence.clone()),
         version,
         site: link(texts, Vec::new(), &facts.links["site"]),
+    }
+}
+
+fn stripe_model(page: &Page) -> StripeModel {
+    let stripe = page.stripe();
+    StripeModel {
+        height_mm: stripe.height_mm,
+        inset_mm: stripe.inset_mm,
+        bleeds: stripe.inset_mm == 0.0 && page.bleed_mm > 0.0,
     }
 }
 

@@ -26,7 +26,7 @@ fn stderr(output: &Output) -> String {
 /// that a test may edit.
 fn project_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["content", "layouts", "layouts/templates", "layouts/palettes"] {
+    for sub in ["content", "layouts", "layouts/templates", "layouts/palettes", "layouts/profiles"] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         for entry in std::fs::read_dir(repo().join(sub)).unwrap() {
             let path = entry.unwrap().path();
@@ -607,10 +607,15 @@ fn danish_layouts() -> &'static Path {
     .path()
 }
 
-/// A page box in millimetres: [left, bottom, right, top].
+/// A box of the first page in millimetres: [left, bottom, right, top].
 fn page_box(document: &Document, name: &[u8]) -> Option<[f64; 4]> {
+    page_box_of(document, 1, name)
+}
+
+/// A box of page `number` (from 1) in millimetres: [left, bottom, right, top].
+fn page_box_of(document: &Document, number: u32, name: &[u8]) -> Option<[f64; 4]> {
     let pages = document.get_pages();
-    let page = document.get_dictionary(pages[&1]).unwrap();
+    let page = document.get_dictionary(pages[&number]).unwrap();
     let array = page.get(name).ok()?.as_array().unwrap();
     let mm: Vec<f64> =
         array.iter().map(|o| f64::from(o.as_float().unwrap()) * 25.4 / 72.0).collect();
@@ -682,17 +687,24 @@ fn content_operators(document: &Document) -> Vec<String> {
     out
 }
 
+/// The print layouts: PDF/X-4 with 3 mm bleed, and their page count.
+const PRINT_LAYOUTS: [(&str, f64, f64, usize); 3] =
+    [("a4-print", 297.0, 210.0, 1), ("a5-print", 210.0, 148.0, 1), ("a5-leaflet", 210.0, 148.0, 2)];
+
 #[test]
 fn print_editions_have_bleed_trim_and_bleed_boxes() {
-    for (layout, width, height) in [("a4-print", 297.0, 210.0), ("a5-print", 210.0, 148.0)] {
+    for (layout, width, height, pages) in PRINT_LAYOUTS {
         let document = Document::load(danish_layouts().join(format!("da/{layout}.pdf"))).unwrap();
-        assert_eq!(document.get_pages().len(), 1);
-        let media = page_box(&document, b"MediaBox").unwrap();
-        assert_close(media, [0.0, 0.0, width + 6.0, height + 6.0], &format!("{layout} MediaBox"));
-        let trim = page_box(&document, b"TrimBox").expect("TrimBox");
-        assert_close(trim, [3.0, 3.0, width + 3.0, height + 3.0], &format!("{layout} TrimBox"));
-        let bleed = page_box(&document, b"BleedBox").expect("BleedBox");
-        assert_close(bleed, media, &format!("{layout} BleedBox"));
+        assert_eq!(document.get_pages().len(), pages, "{layout}");
+        for page in 1..=pages as u32 {
+            let what = |b: &str| format!("{layout} page {page} {b}");
+            let media = page_box_of(&document, page, b"MediaBox").unwrap();
+            assert_close(media, [0.0, 0.0, width + 6.0, height + 6.0], &what("MediaBox"));
+            let trim = page_box_of(&document, page, b"TrimBox").expect("TrimBox");
+            assert_close(trim, [3.0, 3.0, width + 3.0, height + 3.0], &what("TrimBox"));
+            let bleed = page_box_of(&document, page, b"BleedBox").expect("BleedBox");
+            assert_close(bleed, media, &what("BleedBox"));
+        }
     }
     // The screen edition has no bleed and no trim box.
     let screen = Document::load(danish_layouts().join("da/a4-screen.pdf")).unwrap();
@@ -701,7 +713,7 @@ fn print_editions_have_bleed_trim_and_bleed_boxes() {
 
 #[test]
 fn print_editions_use_cmyk_only() {
-    for layout in ["a4-print", "a5-print"] {
+    for (layout, ..) in PRINT_LAYOUTS {
         let document = Document::load(danish_layouts().join(format!("da/{layout}.pdf"))).unwrap();
         let operators = content_operators(&document);
         let named = |op: &str| operators.iter().filter(|o| o.ends_with(&format!(" {op}"))).count();
@@ -726,7 +738,7 @@ fn print_editions_use_cmyk_only() {
 
 #[test]
 fn every_output_embeds_its_fonts_and_carries_metadata() {
-    for layout in ["a4-screen", "a4-print", "a5-print", "a5-home-sheet", "a1-poster"] {
+    for layout in ["a4-screen", "a4-print", "a5-print", "a5-leaflet", "a5-leaflet-home", "a1-poster"] {
         let path = danish_layouts().join(format!("da/{layout}.pdf"));
         let document = Document::load(&path).unwrap();
         assert_fonts_embedded(&document, layout);
@@ -746,21 +758,48 @@ fn every_output_embeds_its_fonts_and_carries_metadata() {
 }
 
 #[test]
-fn the_home_sheet_is_one_a4_page_with_two_copies() {
-    let path = danish_layouts().join("da/a5-home-sheet.pdf");
+fn the_home_sheet_backs_each_copy_at_actual_size_after_the_flip() {
+    let path = danish_layouts().join("da/a5-leaflet-home.pdf");
     let document = Document::load(&path).unwrap();
-    assert_eq!(document.get_pages().len(), 1);
-    assert_close(page_box(&document, b"MediaBox").unwrap(), [0.0, 0.0, 210.0, 297.0], "sheet");
+    assert_eq!(document.get_pages().len(), 2, "front and back");
+    for page in [1, 2] {
+        let media = page_box_of(&document, page, b"MediaBox").unwrap();
+        assert_close(media, [0.0, 0.0, 210.0, 297.0], "sheet");
+    }
     let text = squeeze(&pdf_text(&path));
     let title = squeeze("Hurtig oversigt over messengersystemer");
-    assert_eq!(text.matches(&title).count(), 2, "the title is not there twice");
-    // Cut marks: sixteen short strokes, none in the 5 mm unprintable margin.
+    assert_eq!(text.matches(&title).count(), 4, "the title is not on each copy of each side");
+
+    // The copies as laid out: two per side, at actual size, A5 each; turned over the
+    // long edge (x mirrored on the portrait sheet), each back covers its front.
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
-    let layout = &session.project.layouts["a5-home-sheet"].layout;
-    let document = flyerpress::resolve::resolve(&session.project, "da", layout);
-    let sheet = document.style.sheet.expect("imposed");
-    assert_eq!(sheet.marks.len(), 16);
-    assert!(sheet.scale < 1.0 && sheet.scale > 0.85);
+    let layout = &session.project.layouts["a5-leaflet-home"].layout;
+    assert_eq!(layout.sheet.as_ref().unwrap().flip, flyerpress::layout::Flip::LongEdge);
+    let typeset = session.typeset("da", "a5-leaflet-home").unwrap();
+    let copies = flyerpress::inspect::clipped_boxes(&typeset.paged);
+    let side = |page: usize| -> Vec<[f64; 4]> {
+        let mut rects: Vec<[f64; 4]> = copies
+            .iter()
+            .filter(|c| c.page == page && (c.rect_mm[2] - 210.0).abs() < 0.1)
+            .inspect(|c| assert!((c.scale - 1.0).abs() < 1e-9, "scaled copy {c:?}"))
+            .map(|c| c.rect_mm)
+            .collect();
+        rects.sort_by(|a, b| a[1].total_cmp(&b[1]));
+        rects
+    };
+    let (front, back) = (side(0), side(1));
+    assert_eq!(front.len(), 2, "{copies:?}");
+    assert_eq!(back.len(), 2, "{copies:?}");
+    for (f, b) in front.iter().zip(&back) {
+        assert!((f[3] - 148.0).abs() < 0.1, "copy height {}", f[3]);
+        let turned = [210.0 - f[0] - f[2], f[1], f[2], f[3]];
+        for (t, b) in turned.iter().zip(b) {
+            assert!((t - b).abs() < 0.5, "back {b:?} does not cover front {f:?}");
+        }
+    }
+    // One cut through the middle: the copies meet there.
+    assert!((front[0][1] + front[0][3] - front[1][1]).abs() < 1e-6);
+    assert!((front[1][1] - 148.5).abs() < 1e-6, "{front:?}");
 }
 
 #[test]
@@ -775,19 +814,6 @@ fn home_sheet_colours_stay_apart_in_grey() {
     );
     for (role, swatch) in palette.swatches() {
         assert!(swatch.ink() < 330.0, "{role}: {} % ink", swatch.ink());
-    }
-}
-
-#[test]
-fn a5_editions_keep_body_text_at_least_6_5_pt() {
-    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
-    for lang in ["da", "de", "el", "ar", "zh"] {
-        let typeset = session.typeset(lang, "a5-print").unwrap();
-        let fit = typeset.fit.unwrap();
-        assert!(fit.fits && fit.body_size_pt >= 6.5, "{lang}: {fit:?}");
-        let runs = flyerpress::inspect::text_runs(&typeset.paged);
-        let smallest = runs.iter().map(|r| r.size_pt).fold(f64::MAX, f64::min);
-        assert!(smallest >= 6.5 * 0.88, "{lang}: text at {smallest} pt");
     }
 }
 
@@ -896,13 +922,19 @@ fn every_output_has_previews_of_the_stated_sizes() {
             Some(sheet) => sheet.size_mm(),
             None => layout.page.size_mm(),
         };
+        // Pages side by side, with a gap of 4 % of a page's width between them.
+        let pages = layout.sides.len() as u32;
         let full = png_dimensions(&danish_layouts().join(format!("da/{name}.png")));
         let expected = |mm: f64| (mm / 25.4 * 150.0).round() as u32;
-        assert_eq!(full, (expected(width_mm), expected(height_mm)), "{name}: full preview");
+        let page_px = expected(width_mm);
+        let gap = (f64::from(page_px) * 0.04).round() as u32;
+        let width = pages * page_px + (pages - 1) * gap;
+        assert_eq!(full, (width, expected(height_mm)), "{name}: full preview");
         let thumb = png_dimensions(&danish_layouts().join(format!("da/{name}.thumb.png")));
-        assert_eq!(thumb.0, 400, "{name}: thumbnail width");
+        assert!(thumb.0.abs_diff(400) <= 1, "{name}: thumbnail width {}", thumb.0);
         let ratio = f64::from(thumb.1) / f64::from(thumb.0);
-        assert!((ratio - height_mm / width_mm).abs() < 0.01, "{name}: thumbnail ratio");
+        let expected_ratio = height_mm / (width_mm * f64::from(pages) * (1.0 + 0.04) - 0.04 * width_mm);
+        assert!((ratio - expected_ratio).abs() < 0.01, "{name}: thumbnail ratio {ratio}");
     }
 }
 
@@ -1029,7 +1061,7 @@ fn the_template_search_chooses_the_size_flyerpress_chooses() {
         .keys()
         .flat_map(|lang| project.layouts.keys().map(move |layout| (lang, layout)))
         .collect();
-    assert_eq!(jobs.len(), 84);
+    assert_eq!(jobs.len(), project.editions.len() * project.layouts.len());
     let disagreements: Vec<String> = jobs
         .par_iter()
         .filter_map(|&(lang, layout)| {
@@ -1170,4 +1202,391 @@ fn every_error_fixture_is_reported_with_file_line_and_key() {
         assert!(!said.contains("panicked"), "{name} panicked:\n{said}");
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every edition in every layout of the repository, built once, with what the build
+/// said (one line per job).
+fn every_output() -> &'static (tempfile::TempDir, String) {
+    static OUT: OnceLock<(tempfile::TempDir, String)> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = tempfile::tempdir().unwrap();
+        let output = build_args(&repo(), out.path(), &[]);
+        assert!(output.status.success(), "build failed:\n{}", stderr(&output));
+        let said = stderr(&output);
+        (out, said)
+    })
+}
+
+/// A number that follows `label` in a build line, such as `body text 8.4 pt`.
+fn figure_after(line: &str, label: &str) -> Option<f64> {
+    let rest = &line[line.find(label)? + label.len()..];
+    rest.trim_start().split(' ').next()?.parse().ok()
+}
+
+/// A 2-D affine matrix `[a, b, c, d, e, f]` as PDF writes it.
+type Matrix = [f64; 6];
+
+fn multiply(m: Matrix, n: Matrix) -> Matrix {
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+/// Where text is shown on a page, read from the PDF's content streams (form XObjects
+/// included): the origin of every text-showing operation in points from the page's
+/// bottom left corner and the font size as printed (the `Tf` size times the scale of
+/// the text and graphics matrices).
+fn shown_text(document: &Document, page: lopdf::ObjectId) -> Vec<([f64; 2], f64)> {
+    fn number(o: &Object) -> f64 {
+        o.as_float().map(f64::from).or_else(|_| o.as_i64().map(|i| i as f64)).unwrap()
+    }
+    fn matrix(operands: &[Object]) -> Matrix {
+        let v: Vec<f64> = operands.iter().map(number).collect();
+        [v[0], v[1], v[2], v[3], v[4], v[5]]
+    }
+    fn walk(
+        document: &Document,
+        content: &[u8],
+        resources: Option<&lopdf::Dictionary>,
+        ctm: Matrix,
+        out: &mut Vec<([f64; 2], f64)>,
+    ) {
+        let identity = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+        let (mut ctm, mut stack) = (ctm, Vec::new());
+        let (mut tm, mut line, mut size) = (identity, identity, 0.0);
+        for op in lopdf::content::Content::decode(content).unwrap().operations {
+            let o = &op.operands;
+            match op.operator.as_str() {
+                "q" => stack.push(ctm),
+                "Q" => ctm = stack.pop().unwrap(),
+                "cm" => ctm = multiply(matrix(o), ctm),
+                "BT" => (tm, line) = (identity, identity),
+                "Tf" => size = number(&o[1]),
+                "Tm" => (tm, line) = (matrix(o), matrix(o)),
+                "Td" | "TD" => {
+                    line = multiply([1.0, 0.0, 0.0, 1.0, number(&o[0]), number(&o[1])], line);
+                    tm = line;
+                }
+                "Tj" | "TJ" | "'" | "\"" => {
+                    let m = multiply(tm, ctm);
+                    let scale = (m[0] * m[3] - m[1] * m[2]).abs().sqrt();
+                    out.push(([m[4], m[5]], size * scale));
+                }
+                "Do" => {
+                    let name = o[0].as_name().unwrap();
+                    let xobjects = resources.and_then(|r| r.get(b"XObject").ok());
+                    let xobjects = xobjects.map(|x| document.dereference(x).unwrap().1);
+                    let Some(Ok(xobjects)) = xobjects.map(Object::as_dict) else { continue };
+                    let Ok((_, Object::Stream(form))) =
+                        document.dereference(xobjects.get(name).unwrap())
+                    else {
+                        continue;
+                    };
+                    let form_matrix = form.dict.get(b"Matrix").map_or(identity, |m| {
+                        matrix(m.as_array().unwrap())
+                    });
+                    let inner = form
+                        .dict
+                        .get(b"Resources")
+                        .ok()
+                        .map(|r| document.dereference(r).unwrap().1.as_dict().unwrap());
+                    let content = form.decompressed_content().unwrap();
+                    walk(document, &content, inner.or(resources), multiply(form_matrix, ctm), out);
+                }
+                _ => {}
+            }
+        }
+    }
+    let content = document.get_page_content(page);
+    let (resources, _) = document.get_page_resources(page).unwrap();
+    let mut out = Vec::new();
+    walk(document, &content, resources, [1.0, 0.0, 0.0, 1.0, 0.0, 0.0], &mut out);
+    out
+}
+
+#[test]
+fn every_output_prints_no_text_below_its_minimum_or_inside_the_safety_margin() {
+    let (out, said) = every_output();
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let project = &session.project;
+    let mut smallest_seen = Vec::new();
+    for (name, file) in &project.layouts {
+        let layout = &file.layout;
+        let minimum = layout.sizes.min_text_pt;
+        let mm = 72.0 / 25.4;
+        for lang in project.editions.keys() {
+            let path = out.path().join(lang).join(format!("{name}.pdf"));
+            let document = Document::load(&path).unwrap();
+            let mut smallest = f64::MAX;
+            for (number, id) in document.get_pages() {
+                let shown = shown_text(&document, id);
+                assert!(!shown.is_empty(), "{lang}/{name} page {number}: no text");
+                // The trimmed page, or the copies on a sheet, in points from the bottom.
+                let media = page_box_of(&document, number, b"MediaBox").unwrap();
+                let trims: Vec<[f64; 4]> = match &layout.sheet {
+                    None => vec![
+                        page_box_of(&document, number, b"TrimBox").unwrap_or(media).map(|v| v * mm),
+                    ],
+                    Some(_) => {
+                        let model = flyerpress::resolve::resolve(project, lang, layout);
+                        let sheet = model.style.sheet.unwrap();
+                        let (w, h) = layout.page.size_mm();
+                        let top = media[3];
+                        sheet.copies(number as usize - 1)
+                            .iter()
+                            .map(|&[x, y]| [x * mm, (top - y - h) * mm, (x + w) * mm, (top - y) * mm])
+                            .collect()
+                    }
+                };
+                let safety = layout.page.safety_mm * mm;
+                for ([x, y], size) in shown {
+                    smallest = smallest.min(size);
+                    // The baseline's start, and the top of a capital above it.
+                    let inside = trims.iter().any(|t| {
+                        x >= t[0] + safety - 0.1
+                            && y >= t[1] + safety - 0.1
+                            && x <= t[2] - safety
+                            && y + 0.7 * size <= t[3] - safety + 0.1
+                    });
+                    assert!(
+                        inside,
+                        "{lang}/{name} page {number}: text at ({:.1}, {:.1}) mm inside the {} mm \
+                         safety margin of {trims:?}",
+                        x / mm,
+                        y / mm,
+                        layout.page.safety_mm
+                    );
+                }
+            }
+            assert!(
+                smallest >= minimum - 0.01,
+                "{lang}/{name}: text at {smallest:.2} pt, the layout's minimum is {minimum} pt"
+            );
+            // The build line reports the same smallest size, read from the laid-out pages.
+            let line = said
+                .lines()
+                .find(|l| l.starts_with(&format!("built {lang} / {name}:")))
+                .unwrap_or_else(|| panic!("no build line for {lang}/{name}:\n{said}"));
+            let reported = figure_after(line, "smallest text").expect(line);
+            assert!((reported - smallest).abs() < 0.06, "{line}: PDF says {smallest:.2} pt");
+            smallest_seen.push(format!("{lang}/{name} {smallest:.2}"));
+        }
+    }
+    assert_eq!(smallest_seen.len(), project.layouts.len() * project.editions.len());
+}
+
+#[test]
+fn print_files_are_pdf_x4_for_the_fogra39_condition() {
+    let (out, _) = every_output();
+    let profile = std::fs::read(repo().join("layouts/profiles/FOGRA39L_coated.icc")).unwrap();
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    for lang in session.project.editions.keys() {
+        for (layout, ..) in PRINT_LAYOUTS {
+            let what = format!("{lang}/{layout}");
+            let path = out.path().join(lang).join(format!("{layout}.pdf"));
+            let bytes = std::fs::read(&path).unwrap();
+            assert!(bytes.starts_with(b"%PDF-1.6"), "{what}: not PDF 1.6");
+            let document = Document::load_mem(&bytes).unwrap();
+            assert!(document.trailer.get(b"Encrypt").is_err(), "{what}: encrypted");
+            let id = document.trailer.get(b"ID").unwrap().as_array().unwrap();
+            assert_eq!(id.len(), 2, "{what}: document ID");
+
+            // The output intent, with the shipped profile embedded unchanged.
+            let catalog = document.catalog().unwrap();
+            let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+            assert_eq!(intents.len(), 1, "{what}");
+            let intent = document.dereference(&intents[0]).unwrap().1.as_dict().unwrap();
+            let text = |dict: &lopdf::Dictionary, key: &str| {
+                String::from_utf8_lossy(dict.get(key.as_bytes()).unwrap().as_str().unwrap())
+                    .into_owned()
+            };
+            assert_eq!(intent.get(b"S").unwrap().as_name().unwrap(), b"GTS_PDFX");
+            assert_eq!(text(intent, "OutputConditionIdentifier"), "FOGRA39");
+            assert_eq!(text(intent, "RegistryName"), "http://www.color.org");
+            assert!(!text(intent, "Info").is_empty());
+            let (_, icc) = document.dereference(intent.get(b"DestOutputProfile").unwrap()).unwrap();
+            let icc = icc.as_stream().unwrap();
+            assert_eq!(icc.dict.get(b"N").unwrap().as_i64().unwrap(), 4);
+            assert!(icc.decompressed_content().unwrap() == profile, "{what}: profile differs");
+
+            // Info and XMP say PDF/X-4, not trapped, and agree on title and dates.
+            let info_ref = document.trailer.get(b"Info").unwrap().as_reference().unwrap();
+            let info = document.get_dictionary(info_ref).unwrap();
+            assert_eq!(text(info, "GTS_PDFXVersion"), "PDF/X-4", "{what}");
+            assert_eq!(info.get(b"Trapped").unwrap().as_name().unwrap(), b"False");
+            let title = text(info, "Title");
+            assert!(!title.is_empty(), "{what}: no title");
+            let created = text(info, "CreationDate");
+            assert_eq!(created, text(info, "ModDate"), "{what}");
+            let metadata = document.dereference(catalog.get(b"Metadata").unwrap()).unwrap().1;
+            let xmp = String::from_utf8(metadata.as_stream().unwrap().content.clone()).unwrap();
+            let xml = roxmltree::Document::parse(&xmp).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let value = |ns: &str, name: &str| {
+                let node = xml.descendants().find(|n| n.has_tag_name((ns, name)));
+                let node = node.unwrap_or_else(|| panic!("{what}: no {name} in the XMP"));
+                node.descendants().filter_map(|n| n.text()).collect::<String>().trim().to_owned()
+            };
+            assert_eq!(value("http://www.npes.org/pdfx/ns/id/", "GTS_PDFXVersion"), "PDF/X-4");
+            assert_eq!(value("http://ns.adobe.com/pdf/1.3/", "Trapped"), "False");
+            let mm = "http://ns.adobe.com/xap/1.0/mm/";
+            assert!(value(mm, "DocumentID").starts_with("uuid:"), "{what}");
+            assert!(value(mm, "InstanceID").starts_with("uuid:"), "{what}");
+            assert_eq!(value(mm, "VersionID"), "1");
+            assert_eq!(value(mm, "RenditionClass"), "default");
+            let dc_title = xml
+                .descendants()
+                .find(|n| n.has_tag_name(("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "li")))
+                .and_then(|n| n.text())
+                .unwrap();
+            assert_eq!(dc_title, title, "{what}: XMP and Info titles differ");
+            let date = value("http://ns.adobe.com/xap/1.0/", "CreateDate");
+            assert_eq!(created[2..10], date.replace('-', "")[..8], "{what}: dates differ");
+
+            // Every page: boxes nested, no annotations, fonts embedded.
+            for (number, page_id) in document.get_pages() {
+                let page = document.get_dictionary(page_id).unwrap();
+                assert!(page.get(b"Annots").is_err(), "{what} page {number}: annotations");
+                let media = page_box_of(&document, number, b"MediaBox").unwrap();
+                let bleed = page_box_of(&document, number, b"BleedBox").unwrap();
+                let trim = page_box_of(&document, number, b"TrimBox").unwrap();
+                let within = |inner: [f64; 4], outer: [f64; 4]| {
+                    inner[0] >= outer[0] - 1e-6
+                        && inner[1] >= outer[1] - 1e-6
+                        && inner[2] <= outer[2] + 1e-6
+                        && inner[3] <= outer[3] + 1e-6
+                };
+                assert!(within(trim, bleed) && within(bleed, media), "{what}: boxes");
+                assert!(page.get(b"ArtBox").is_err(), "{what}: ArtBox beside TrimBox");
+                let fonts = document.get_page_fonts(page_id).unwrap();
+                assert!(!fonts.is_empty(), "{what} page {number}: no fonts");
+            }
+            assert_fonts_embedded(&document, &what);
+        }
+    }
+}
+
+/// The rows of a PDF page rendered by pdftoppm at 10 pixels per millimetre, as grey
+/// levels of one column `x_mm` from the left edge of the medium.
+fn rendered_column(pdf: &Path, x_mm: f64) -> Option<Vec<u8>> {
+    let Ok(output) = Command::new("pdftoppm")
+        .args(["-r", "254", "-f", "1", "-l", "1", "-gray", "-x"])
+        .arg(format!("{}", (x_mm * 10.0).round()))
+        .args(["-y", "0", "-W", "1", "-H", "400"])
+        .arg(pdf)
+        .output()
+    else {
+        assert!(std::env::var_os("FLYERPRESS_REQUIRE_TOOLS").is_none(), "pdftoppm is required");
+        eprintln!("SKIPPED: pdftoppm is not installed (.ci/run installs poppler-utils)");
+        return None;
+    };
+    assert!(output.status.success(), "{}", stderr(&output));
+    // A binary PGM: "P5\n<w> <h>\n255\n" and then one byte a pixel.
+    let data = output.stdout;
+    let mut fields = 0;
+    let mut start = 0;
+    for (i, byte) in data.iter().enumerate() {
+        if byte.is_ascii_whitespace() && i > 0 && !data[i - 1].is_ascii_whitespace() {
+            fields += 1;
+            if fields == 4 {
+                start = i + 1;
+                break;
+            }
+        }
+    }
+    Some(data[start..].to_vec())
+}
+
+#[test]
+fn the_stripe_shows_its_design_height_after_trimming_and_bleeds_to_the_edge() {
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    for (name, file) in &session.project.layouts {
+        let layout = &file.layout;
+        if layout.sheet.is_some() {
+            continue;
+        }
+        let bleed = layout.page.bleed_mm;
+        let stripe = layout.page.stripe();
+        let pdf = danish_layouts().join(format!("da/{name}.pdf"));
+        // A column a fifth into the page: in the stripe, clear of the title's letters.
+        let (width, _) = layout.page.size_mm();
+        let Some(column) = rendered_column(&pdf, bleed + width / 5.0) else { return };
+        let dark: Vec<bool> = column.iter().map(|&v| v < 128).collect();
+        let top = dark.iter().position(|&d| d).expect("no stripe");
+        let rows = dark[top..].iter().take_while(|&&d| d).count();
+        let (top_mm, end_mm) = (top as f64 / 10.0, (top + rows) as f64 / 10.0);
+        assert!(top_mm <= 0.1, "{name}: the stripe starts {top_mm} mm below the medium's edge");
+        let visible = end_mm - bleed;
+        assert!(
+            (visible - stripe.height_mm).abs() <= 0.2,
+            "{name}: {visible:.1} mm of stripe inside the trim, designed {} mm",
+            stripe.height_mm
+        );
+    }
+}
+
+#[test]
+fn the_two_sided_leaflet_puts_the_stated_blocks_on_the_stated_sides() {
+    let path = danish_layouts().join("da/a5-leaflet.pdf");
+    let document = Document::load(&path).unwrap();
+    let pages = document.get_pages();
+    assert_eq!(pages.len(), 2);
+    let side = |number: u32| document.extract_text(&[number]).unwrap();
+    let (front, back) = (side(1), side(2));
+    let da = |key: &str| {
+        let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+        session.project.editions["da"].strings.get(key).unwrap().to_owned()
+    };
+    let plain = |text: String| text.replace("**", "");
+    // Front: title, legend, the first section (chat).
+    for needle in [da("title"), plain(da("legend.open")), plain(da("sections.chat")), "Briar".into()]
+    {
+        assert!(contains_text(&front, &needle), "front lacks `{needle}`:\n{front}");
+    }
+    // Back: the title again, legend, the second section, footnotes, licence, version.
+    for needle in [
+        da("title"),
+        plain(da("sections.team")),
+        "Mattermost".into(),
+        "CC BY-SA 4.0".into(),
+        "DK - 01.02.2026".into(),
+        plain(da("footnotes.1")),
+    ] {
+        assert!(contains_text(&back, &needle), "back lacks `{needle}`:\n{back}");
+    }
+    for needle in ["Mattermost", "CC BY-SA 4.0"] {
+        assert!(!contains_text(&front, needle), "front shows `{needle}`");
+    }
+    assert!(!contains_text(&back, "Briar"), "back shows the first section");
+
+    // Every edition: one body size for both sides, at least 8 pt.
+    let (_, said) = every_output();
+    let lines: Vec<&str> = said.lines().filter(|l| l.contains(" / a5-leaflet:")).collect();
+    assert!(lines.len() >= 14, "{said}");
+    for line in lines {
+        let body = figure_after(line, "body text").expect(line);
+        assert!(body >= 8.0, "{line}");
+    }
+}
+
+#[test]
+fn text_below_the_layouts_minimum_fails_naming_edition_layout_text_and_size() {
+    let project = project_copy();
+    edit(&project.path().join("layouts/a4-screen.yaml"), "title_scale: 2.1", "title_scale: 0.5");
+    let output = build_args(
+        project.path(),
+        &project.path().join("output"),
+        &["--lang", "da", "--layout", "a4-screen,a4-print"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("edition `da` in layout `a4-screen`: the text \"Hurtig"), "{err}");
+    assert!(err.contains("below the layout's minimum of 7 pt"), "{err}");
+    assert!(err.contains("it would need a body size of"), "{err}");
+    assert!(project.path().join("output/da/a4-print.pdf").exists(), "the other job failed too");
+    assert!(!project.path().join("output/da/a4-screen.pdf").exists());
 }
