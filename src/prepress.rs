@@ -112,10 +112,10 @@ fn make_pdfx(document: &mut Document, pdfx: &PdfX) -> Result<(), String> {
     let intent = document.add_object(dictionary! {
         "Type" => "OutputIntent",
         "S" => "GTS_PDFX",
-        "OutputConditionIdentifier" => Object::string_literal(intent.condition.as_str()),
-        "OutputCondition" => Object::string_literal(intent.info.as_str()),
-        "Info" => Object::string_literal(intent.info.as_str()),
-        "RegistryName" => Object::string_literal(intent.registry.as_str()),
+        "OutputConditionIdentifier" => text_string(&intent.condition),
+        "OutputCondition" => text_string(&intent.info),
+        "Info" => text_string(&intent.info),
+        "RegistryName" => text_string(&intent.registry),
         "DestOutputProfile" => icc,
     });
     let metadata = document.add_object(Stream::new(
@@ -132,8 +132,10 @@ fn make_pdfx(document: &mut Document, pdfx: &PdfX) -> Result<(), String> {
     info.set("CreationDate", Object::string_literal(date.as_str()));
     info.set("ModDate", Object::string_literal(date.as_str()));
     if !info.has(b"Title") {
-        info.set("Title", Object::string_literal(pdfx.title));
+        info.set("Title", text_string(pdfx.title));
     }
+    // Typst's own XMP packet, replaced above, would otherwise stay in the file unused.
+    document.prune_objects();
     Ok(())
 }
 
@@ -151,6 +153,16 @@ fn info_dictionary(document: &mut Document) -> Result<&mut Dictionary, String> {
         .get_object_mut(id)
         .and_then(Object::as_dict_mut)
         .map_err(|e| format!("the PDF's Info is not a dictionary: {e}"))
+}
+
+/// A PDF text string: ASCII as it is, anything else as UTF-16BE with a byte order mark.
+fn text_string(text: &str) -> Object {
+    if text.is_ascii() {
+        return Object::string_literal(text);
+    }
+    let mut bytes = vec![0xfe, 0xff];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+    Object::String(bytes, lopdf::StringFormat::Hexadecimal)
 }
 
 fn pdf_date(Date { year, month, day }: Date) -> String {
