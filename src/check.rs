@@ -303,7 +303,12 @@ fn check_layouts(project: &Project, typesetter: &Typesetter, errors: &mut Proble
 }
 
 /// Every side shows something, and every section a side names exists.
-fn check_sides(project: &Project, layout: &Layout, at: &dyn Fn(&str) -> Location, errors: &mut Problems) {
+fn check_sides(
+    project: &Project,
+    layout: &Layout,
+    at: &dyn Fn(&str) -> Location,
+    errors: &mut Problems,
+) {
     if layout.sides.is_empty() {
         errors.push(at("sides"), "name at least one side");
     }

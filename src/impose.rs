@@ -30,7 +30,7 @@ pub struct Imposition {
 impl Imposition {
     /// The copies' corners on sheet page `index` (0 the front).
     pub fn copies(&self, index: usize) -> &[[f64; 2]] {
-        if index % 2 == 0 { &self.front } else { &self.back }
+        if index.is_multiple_of(2) { &self.front } else { &self.back }
     }
 }
 

@@ -102,10 +102,8 @@ fn make_pdfx(document: &mut Document, pdfx: &PdfX) -> Result<(), String> {
             page.set("TrimBox", media);
         }
     }
-    let mut icc = Stream::new(
-        dictionary! { "N" => 4, "Alternate" => "DeviceCMYK" },
-        pdfx.profile.to_vec(),
-    );
+    let mut icc =
+        Stream::new(dictionary! { "N" => 4, "Alternate" => "DeviceCMYK" }, pdfx.profile.to_vec());
     icc.compress().map_err(|e| format!("failed to compress the ICC profile: {e}"))?;
     let icc = document.add_object(icc);
     let intent = &pdfx.intent;
@@ -242,7 +240,10 @@ mod tests {
         profile[36..40].copy_from_slice(b"acsp");
         assert_eq!(check_cmyk_profile(&profile), Ok(()));
         profile[16..20].copy_from_slice(b"RGB ");
-        assert_eq!(check_cmyk_profile(&profile), Err("the ICC profile is for RGB, not CMYK".into()));
+        assert_eq!(
+            check_cmyk_profile(&profile),
+            Err("the ICC profile is for RGB, not CMYK".into())
+        );
         assert!(check_cmyk_profile(b"not a profile").is_err());
     }
 }

@@ -738,7 +738,9 @@ fn print_editions_use_cmyk_only() {
 
 #[test]
 fn every_output_embeds_its_fonts_and_carries_metadata() {
-    for layout in ["a4-screen", "a4-print", "a5-print", "a5-leaflet", "a5-leaflet-home", "a1-poster"] {
+    for layout in
+        ["a4-screen", "a4-print", "a5-print", "a5-leaflet", "a5-leaflet-home", "a1-poster"]
+    {
         let path = danish_layouts().join(format!("da/{layout}.pdf"));
         let document = Document::load(&path).unwrap();
         assert_fonts_embedded(&document, layout);
@@ -933,7 +935,8 @@ fn every_output_has_previews_of_the_stated_sizes() {
         let thumb = png_dimensions(&danish_layouts().join(format!("da/{name}.thumb.png")));
         assert!(thumb.0.abs_diff(400) <= 1, "{name}: thumbnail width {}", thumb.0);
         let ratio = f64::from(thumb.1) / f64::from(thumb.0);
-        let expected_ratio = height_mm / (width_mm * f64::from(pages) * (1.0 + 0.04) - 0.04 * width_mm);
+        let expected_ratio =
+            height_mm / (width_mm * f64::from(pages) * (1.0 + 0.04) - 0.04 * width_mm);
         assert!((ratio - expected_ratio).abs() < 0.01, "{name}: thumbnail ratio {ratio}");
     }
 }
@@ -1287,9 +1290,10 @@ fn shown_text(document: &Document, page: lopdf::ObjectId) -> Vec<([f64; 2], f64)
                     else {
                         continue;
                     };
-                    let form_matrix = form.dict.get(b"Matrix").map_or(identity, |m| {
-                        matrix(m.as_array().unwrap())
-                    });
+                    let form_matrix = form
+                        .dict
+                        .get(b"Matrix")
+                        .map_or(identity, |m| matrix(m.as_array().unwrap()));
                     let inner = form
                         .dict
                         .get(b"Resources")
@@ -1337,9 +1341,12 @@ fn every_output_prints_no_text_below_its_minimum_or_inside_the_safety_margin() {
                         let sheet = model.style.sheet.unwrap();
                         let (w, h) = layout.page.size_mm();
                         let top = media[3];
-                        sheet.copies(number as usize - 1)
+                        sheet
+                            .copies(number as usize - 1)
                             .iter()
-                            .map(|&[x, y]| [x * mm, (top - y - h) * mm, (x + w) * mm, (top - y) * mm])
+                            .map(|&[x, y]| {
+                                [x * mm, (top - y - h) * mm, (x + w) * mm, (top - y) * mm]
+                            })
                             .collect()
                     }
                 };
@@ -1407,7 +1414,10 @@ fn print_files_are_pdf_x4_for_the_fogra39_condition() {
                 let bytes = dict.get(key.as_bytes()).unwrap().as_str().unwrap();
                 match bytes.strip_prefix(&[0xfe, 0xff]) {
                     Some(utf16) => String::from_utf16(
-                        &utf16.chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect::<Vec<_>>(),
+                        &utf16
+                            .chunks(2)
+                            .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                            .collect::<Vec<_>>(),
                     )
                     .unwrap(),
                     None => String::from_utf8_lossy(bytes).into_owned(),
@@ -1552,7 +1562,8 @@ fn the_two_sided_leaflet_puts_the_stated_blocks_on_the_stated_sides() {
     };
     let plain = |text: String| text.replace("**", "");
     // Front: title, legend, the first section (chat).
-    for needle in [da("title"), plain(da("legend.open")), plain(da("sections.chat")), "Briar".into()]
+    for needle in
+        [da("title"), plain(da("legend.open")), plain(da("sections.chat")), "Briar".into()]
     {
         assert!(contains_text(&front, &needle), "front lacks `{needle}`:\n{front}");
     }
