@@ -60,7 +60,8 @@ if command -v typst >/dev/null 2>&1; then
       base="typst compile --root $dir --ignore-system-fonts --font-path $PWD/fonts $dir/overview.typ"
       echo "$base $dir/out.pdf" >>"$commands"
       grep -q 'svg' "$project/layouts/$layout.yaml" && echo "$base $dir/out.svg" >>"$commands"
-      echo "$base --ppi 150 $dir/out.png" >>"$commands"
+      # A page number in the name: two-sided layouts have two pages.
+      echo "$base --ppi 150 $dir/out-{p}.png" >>"$commands"
     done
   done
   processes=$(wc -l <"$commands")
