@@ -20,7 +20,7 @@ use crate::gallery::write_gallery;
 use crate::inspect;
 use crate::layout::Layout;
 use crate::manifest::{JobRecord, Manifest, OutputRecord, tool};
-use crate::prepress::PdfX;
+use crate::prepress::{PdfX, Prepress};
 use crate::project::Project;
 use crate::resolve::{Document, SizeRequest, resolve};
 use crate::typeset::{Job, Typesetter};
@@ -348,8 +348,14 @@ impl BuildContext<'_> {
             ident: ident.clone(),
             date: meta.date,
             pdf: &layout.pdf,
-            bleed: layout.page.bleed_mm > 0.0 && layout.sheet.is_none(),
-            pdfx,
+            prepress: Prepress {
+                bleed: layout.page.bleed_mm > 0.0 && layout.sheet.is_none(),
+                pdfx,
+                // Sheets for office printers are only right at 100 %, and need the back
+                // turned over the edge they were placed for.
+                actual_size: layout.sheet.is_some(),
+                duplex: layout.sheet.as_ref().filter(|_| layout.sides.len() > 1).map(|s| s.flip),
+            },
             title: &meta.title,
             lang: &id.edition,
         };

@@ -24,10 +24,8 @@ pub struct ExportSettings<'a> {
     pub date: Date,
     /// The layout's PDF settings.
     pub pdf: &'a PdfSettings,
-    /// Whether the page has bleed, so the PDF needs a BleedBox.
-    pub bleed: bool,
-    /// What a PDF/X file needs, for print layouts.
-    pub pdfx: Option<prepress::PdfX<'a>>,
+    /// What the PDF needs for print that Typst does not write.
+    pub prepress: prepress::Prepress<'a>,
     /// The document's title, for the SVG's `<title>`.
     pub title: &'a str,
     /// The document's language, for the SVG's `xml:lang`.
@@ -53,8 +51,8 @@ pub fn export(
         Format::Pdf => {
             let pdf = typst_pdf::pdf(document, &pdf_options(settings)?)
                 .map_err(|d| ExportError::Diagnostics(d.to_vec()))?;
-            if settings.bleed || settings.pdfx.is_some() {
-                prepress::prepare(&pdf, settings.pdfx.as_ref()).map_err(ExportError::Other)
+            if settings.prepress.is_needed() {
+                prepress::prepare(&pdf, &settings.prepress).map_err(ExportError::Other)
             } else {
                 Ok(pdf)
             }

@@ -1,11 +1,11 @@
 //! Imposition: where copies of a page go on a larger sheet and where the cut marks
 //! are, front and back. Computed here as plain numbers; the template only draws them.
 //!
-//! Copies print at actual size, stacked along the sheet's length and centred, edge to
-//! edge, so that cuts between them give leaflets of the page's own size. The page's own
-//! margins keep the ink out of the printer's unprintable border; cut marks are drawn only
-//! where the printer can print them: at the cuts between copies, inside the sheet's
-//! printable area.
+//! Copies print at actual size, stacked along the sheet's length, each centred in an
+//! equal share of the sheet, so that cuts between the shares give leaflets that are
+//! alike (two A5 on A4: one cut across the middle). The page's own margins keep the ink
+//! out of the printer's unprintable border; cut marks are drawn only where the printer
+//! can print them: at the cuts, from the edge of the printable area inwards.
 
 use serde::Serialize;
 
@@ -35,18 +35,18 @@ impl Imposition {
 }
 
 /// Stacks `sheet.copies` copies of the page along the sheet's height at actual size,
-/// centred. `None` when they do not fit.
+/// each centred in its share of the sheet. `None` when they do not fit.
 pub fn impose(page: &Page, sheet: &Sheet) -> Option<Imposition> {
     let (sheet_w, sheet_h) = sheet.size_mm();
     let (w, h) = page.size_mm();
     let n = sheet.copies.max(1);
-    let total_h = f64::from(n) * h;
-    if w > sheet_w + 1e-9 || total_h > sheet_h + 1e-9 {
+    let share = sheet_h / f64::from(n);
+    if w > sheet_w + 1e-9 || h > share + 1e-9 {
         return None;
     }
     let x = (sheet_w - w) / 2.0;
-    let top = (sheet_h - total_h) / 2.0;
-    let front: Vec<[f64; 2]> = (0..n).map(|i| [x, top + f64::from(i) * h]).collect();
+    let front: Vec<[f64; 2]> =
+        (0..n).map(|i| [x, f64::from(i) * share + (share - h) / 2.0]).collect();
     // The back page as the printer lays it: turned over the long edge of a portrait
     // sheet, left and right swap; over the short edge, top and bottom swap.
     let portrait = sheet_w <= sheet_h;
@@ -58,7 +58,7 @@ pub fn impose(page: &Page, sheet: &Sheet) -> Option<Imposition> {
     let mut marks = Vec::new();
     let (inner, length) = (sheet.margin_mm, sheet.marks_mm);
     for i in 1..n {
-        let cut = top + f64::from(i) * h;
+        let cut = f64::from(i) * share;
         marks.push([inner, cut, inner + length, cut]);
         marks.push([sheet_w - inner - length, cut, sheet_w - inner, cut]);
     }
@@ -75,6 +75,7 @@ mod tests {
             paper: Paper::A5,
             orientation: Orientation::Landscape,
             margin_mm: 8.0,
+            top_mm: None,
             bleed_mm: 0.0,
             safety_mm: 4.0,
             stripe: None,
@@ -95,7 +96,7 @@ mod tests {
     #[test]
     fn two_a5_at_actual_size_fill_an_a4_with_marks_at_the_cut_only() {
         let imposition = impose(&a5(), &a4_sheet(Flip::LongEdge)).unwrap();
-        assert_eq!(imposition.front, [[0.0, 0.5], [0.0, 148.5]]);
+        assert_eq!(imposition.front, [[0.0, 0.25], [0.0, 148.75]]);
         assert_eq!(imposition.marks, [[5.0, 148.5, 8.0, 148.5], [202.0, 148.5, 205.0, 148.5]]);
     }
 
@@ -113,7 +114,7 @@ mod tests {
             }
         }
         let short = impose(&a5(), &a4_sheet(Flip::ShortEdge)).unwrap();
-        assert_eq!(short.back, [[0.0, 148.5], [0.0, 0.5]]);
+        assert_eq!(short.back, [[0.0, 148.75], [0.0, 0.25]]);
     }
 
     #[test]

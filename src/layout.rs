@@ -102,6 +102,10 @@ pub struct Page {
     pub orientation: Orientation,
     /// Margin on every side, in millimetres.
     pub margin_mm: f64,
+    /// The top margin, in millimetres, if more than `margin_mm` (at least what the
+    /// stripe needs, see [`Page::margin_top_mm`]).
+    #[serde(default, rename = "margin_top_mm")]
+    pub top_mm: Option<f64>,
     /// Bleed on every side, in millimetres: backgrounds that touch the trimmed edge
     /// extend this far beyond it.
     #[serde(default)]
@@ -256,11 +260,12 @@ impl Page {
         })
     }
 
-    /// The top margin: the margin, or more where the stripe needs it, so that the
-    /// stripe has at least half the margin of white below it.
+    /// The top margin: as stated (the margin if not), or more where the stripe needs
+    /// it, so that the stripe has at least half the margin of white below it.
     pub fn margin_top_mm(&self) -> f64 {
         let stripe = self.stripe();
-        self.margin_mm.max(stripe.inset_mm + stripe.height_mm + self.margin_mm / 2.0)
+        let stated = self.top_mm.unwrap_or(self.margin_mm);
+        stated.max(stripe.inset_mm + stripe.height_mm + self.margin_mm / 2.0)
     }
 }
 

@@ -3,17 +3,18 @@
 //!
 //! Typst writes a TrimBox when a page has bleed, but no BleedBox, and it cannot write
 //! PDF/X. lopdf loads the PDF, sets each page's BleedBox to its MediaBox (the trimmed
-//! page plus the bleed) and, for PDF/X-4, adds the output intent with its embedded ICC
+//! page plus the bleed); for PDF/X-4 it adds the output intent with its embedded ICC
 //! profile, the PDF/X version and trapping state in the Info dictionary and in a new
 //! XMP packet, and writes the file back as PDF 1.6 with fonts, content and boxes
-//! untouched.
+//! untouched; for a sheet to print at home it asks viewers to print at actual size and,
+//! with a back, duplex with the layout's flip.
 
 use lopdf::{Dictionary, Document, Object, Stream, dictionary};
 use sha2::{Digest, Sha256};
 
 use crate::content::Date;
 use crate::export::xml_escape;
-use crate::layout::OutputIntent;
+use crate::layout::{Flip, OutputIntent};
 
 /// The PDF/X version written into the Info dictionary and the XMP metadata.
 pub const PDFX_VERSION: &str = "PDF/X-4";
@@ -36,16 +37,41 @@ pub struct PdfX<'a> {
     pub ident: &'a str,
 }
 
-/// Sets the BleedBox of every page that has a TrimBox to the page's MediaBox and, with
-/// `pdfx`, makes the file a PDF/X-4 file.
-pub fn prepare(pdf: &[u8], pdfx: Option<&PdfX>) -> Result<Vec<u8>, String> {
+/// What a PDF needs for print beyond what Typst writes.
+#[derive(Default)]
+pub struct Prepress<'a> {
+    /// The page has bleed: set the BleedBox.
+    pub bleed: bool,
+    /// Make the file PDF/X-4.
+    pub pdfx: Option<PdfX<'a>>,
+    /// Ask viewers to print at actual size (no "fit to page").
+    pub actual_size: bool,
+    /// Ask viewers to print duplex, turning the sheet over this edge.
+    pub duplex: Option<Flip>,
+}
+
+impl Prepress<'_> {
+    /// Whether the PDF needs post-processing at all.
+    pub fn is_needed(&self) -> bool {
+        self.bleed || self.pdfx.is_some() || self.actual_size || self.duplex.is_some()
+    }
+}
+
+/// Post-processes Typst's PDF as `settings` say.
+pub fn prepare(pdf: &[u8], settings: &Prepress) -> Result<Vec<u8>, String> {
     let mut document =
         Document::load_mem(pdf).map_err(|e| format!("failed to read the PDF for prepress: {e}"))?;
-    add_bleed_boxes(&mut document)?;
-    if let Some(pdfx) = pdfx {
+    if settings.bleed {
+        add_bleed_boxes(&mut document)?;
+    }
+    if let Some(pdfx) = &settings.pdfx {
         make_pdfx(&mut document, pdfx)?;
     }
-    let mut out = Vec::with_capacity(pdf.len() + pdfx.map_or(0, |x| x.profile.len()));
+    if settings.actual_size || settings.duplex.is_some() {
+        set_print_preferences(&mut document, settings.actual_size, settings.duplex)?;
+    }
+    let extra = settings.pdfx.as_ref().map_or(0, |x| x.profile.len());
+    let mut out = Vec::with_capacity(pdf.len() + extra);
     document
         .save_to(&mut out)
         .map_err(|e| format!("failed to write the PDF after prepress: {e}"))?;
@@ -65,6 +91,37 @@ fn add_bleed_boxes(document: &mut Document) -> Result<(), String> {
             page.set("BleedBox", media);
         }
     }
+    Ok(())
+}
+
+/// Sets `/PrintScaling /None` and `/Duplex` in the catalog's viewer preferences, keeping
+/// what Typst put there (the reading direction).
+fn set_print_preferences(
+    document: &mut Document,
+    actual_size: bool,
+    duplex: Option<Flip>,
+) -> Result<(), String> {
+    let catalog = document.catalog().map_err(|e| format!("the PDF has no catalog: {e}"))?;
+    let mut preferences = match catalog.get(b"ViewerPreferences") {
+        Ok(object) => document
+            .dereference(object)
+            .and_then(|(_, o)| o.as_dict())
+            .map_err(|e| format!("the PDF's viewer preferences are not a dictionary: {e}"))?
+            .clone(),
+        Err(_) => Dictionary::new(),
+    };
+    if actual_size {
+        preferences.set("PrintScaling", Object::Name(b"None".to_vec()));
+    }
+    if let Some(flip) = duplex {
+        let name = match flip {
+            Flip::LongEdge => "DuplexFlipLongEdge",
+            Flip::ShortEdge => "DuplexFlipShortEdge",
+        };
+        preferences.set("Duplex", Object::Name(name.as_bytes().to_vec()));
+    }
+    let catalog = document.catalog_mut().map_err(|e| format!("the PDF has no catalog: {e}"))?;
+    catalog.set("ViewerPreferences", preferences);
     Ok(())
 }
 

@@ -799,9 +799,21 @@ fn the_home_sheet_backs_each_copy_at_actual_size_after_the_flip() {
             assert!((t - b).abs() < 0.5, "back {b:?} does not cover front {f:?}");
         }
     }
-    // One cut through the middle: the copies meet there.
-    assert!((front[0][1] + front[0][3] - front[1][1]).abs() < 1e-6);
-    assert!((front[1][1] - 148.5).abs() < 1e-6, "{front:?}");
+    // One cut through the middle gives two leaflets alike: each copy sits centred in
+    // its half of the sheet.
+    for (copy, half) in front.iter().zip([0.0, 148.5]) {
+        let (above, below) = (copy[1] - half, half + 148.5 - copy[1] - copy[3]);
+        assert!((above - below).abs() < 1e-6 && above >= 0.0, "{copy:?} in its half");
+    }
+    // The copies are the print leaflet's pages at actual size: same body size.
+    let print = session.typeset("da", "a5-leaflet").unwrap();
+    assert_eq!(print.fit.unwrap().body_size_pt, typeset.fit.unwrap().body_size_pt);
+    // The PDF asks viewers to print it at 100 % and duplex, turning over the long edge.
+    let catalog = document.catalog().unwrap();
+    let preferences = catalog.get(b"ViewerPreferences").unwrap();
+    let preferences = document.dereference(preferences).unwrap().1.as_dict().unwrap();
+    assert_eq!(preferences.get(b"PrintScaling").unwrap().as_name().unwrap(), b"None");
+    assert_eq!(preferences.get(b"Duplex").unwrap().as_name().unwrap(), b"DuplexFlipLongEdge");
 }
 
 #[test]
@@ -1525,9 +1537,6 @@ fn the_stripe_shows_its_design_height_after_trimming_and_bleeds_to_the_edge() {
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     for (name, file) in &session.project.layouts {
         let layout = &file.layout;
-        if layout.sheet.is_some() {
-            continue;
-        }
         let bleed = layout.page.bleed_mm;
         let stripe = layout.page.stripe();
         let pdf = danish_layouts().join(format!("da/{name}.pdf"));
@@ -1538,8 +1547,17 @@ fn the_stripe_shows_its_design_height_after_trimming_and_bleeds_to_the_edge() {
         let top = dark.iter().position(|&d| d).expect("no stripe");
         let rows = dark[top..].iter().take_while(|&&d| d).count();
         let (top_mm, end_mm) = (top as f64 / 10.0, (top + rows) as f64 / 10.0);
-        assert!(top_mm <= 0.1, "{name}: the stripe starts {top_mm} mm below the medium's edge");
-        let visible = end_mm - bleed;
+        // Where the band starts: at the medium's edge when it bleeds; set in from the
+        // edge of the (first) copy when it does not.
+        let model = flyerpress::resolve::resolve(&session.project, "da", layout);
+        let copy_top = model.style.sheet.as_ref().map_or(0.0, |sheet| sheet.front[0][1]);
+        let expected_top =
+            if stripe.inset_mm > 0.0 { copy_top + bleed + stripe.inset_mm } else { 0.0 };
+        assert!(
+            (top_mm - expected_top).abs() <= 0.15,
+            "{name}: the stripe starts {top_mm} mm below the medium's edge, not {expected_top}"
+        );
+        let visible = end_mm - top_mm.max(bleed + copy_top);
         assert!(
             (visible - stripe.height_mm).abs() <= 0.2,
             "{name}: {visible:.1} mm of stripe inside the trim, designed {} mm",
