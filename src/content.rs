@@ -120,9 +120,22 @@ pub struct Status {
     /// Whether the legend explains this state (text `legend.<id>`).
     #[serde(default)]
     pub legend: bool,
-    /// A symbol printed in cells of this state, e.g. `-`.
+    /// Text printed in cells of this state, e.g. `-`.
     #[serde(default)]
     pub mark: Option<String>,
+    /// A symbol printed in cells of this state and in its legend swatch, e.g. `✓`, so
+    /// that the state reads without its colour; layouts may turn symbols off.
+    #[serde(default)]
+    pub symbol: Option<String>,
+}
+
+impl Status {
+    /// What a cell of this state shows before its markers: the mark, and the symbol
+    /// when `symbols` is on.
+    pub fn sign(&self, symbols: bool) -> String {
+        let symbol = self.symbol.as_deref().filter(|_| symbols);
+        [symbol, self.mark.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(" ")
+    }
 }
 
 /// A column of the table.

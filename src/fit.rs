@@ -101,7 +101,14 @@ mod tests {
     use super::*;
 
     fn sizes(min: f64, max: f64) -> Sizes {
-        Sizes { body_min: min, body_max: max, title_scale: 2.0, small_scale: 0.9, min_text_pt: 6.0 }
+        Sizes {
+            body_min: min,
+            body_max: max,
+            title_scale: 2.0,
+            small_scale: 0.9,
+            min_text_pt: 6.0,
+            cell_inset: 0.36,
+        }
     }
 
     /// A page whose content needs `lines` lines of 1.2 x the size, counting the tries.

@@ -24,6 +24,14 @@ pub struct Layout {
     pub palette: String,
     /// Which values of the palette to use: `rgb` for screens, `cmyk` for print.
     pub color_mode: ColorMode,
+    /// Whether status cells and the legend show each state's symbol besides its
+    /// colour (`false` gives the look of the original, colour alone).
+    #[serde(default = "yes")]
+    pub status_symbols: bool,
+    /// How the legend beside the title is set: one state a line (`column`, the
+    /// default) or all on one line (`row`, for short pages where height is scarce).
+    #[serde(default)]
+    pub legend: LegendShape,
     /// Font families, in order of preference.
     pub fonts: Fonts,
     /// Type sizes in points.
@@ -33,6 +41,17 @@ pub struct Layout {
     /// PDF settings.
     #[serde(default)]
     pub pdf: PdfSettings,
+}
+
+/// How the legend's entries are set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LegendShape {
+    /// One entry a line, swatches aligned.
+    #[default]
+    Column,
+    /// All entries on one line.
+    Row,
 }
 
 /// How colours are written.
@@ -117,6 +136,10 @@ pub struct Page {
     /// The band in the section colour along the top edge.
     #[serde(default)]
     pub stripe: Option<Stripe>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_safety_mm() -> f64 {
@@ -425,6 +448,13 @@ pub struct Sizes {
     /// scaling on a sheet). Measured on the laid-out pages; a job below it fails.
     #[serde(default = "default_min_text_pt")]
     pub min_text_pt: f64,
+    /// Space above and below the text of a table cell, as a multiple of the body size.
+    #[serde(default = "default_cell_inset")]
+    pub cell_inset: f64,
+}
+
+fn default_cell_inset() -> f64 {
+    0.36
 }
 
 fn default_min_text_pt() -> f64 {

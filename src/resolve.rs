@@ -8,7 +8,7 @@ use typst::layout::Abs;
 use crate::content::{Column, ColumnKind, Date, EditionConfig, Review, Row};
 use crate::error::Error;
 use crate::impose::{Imposition, impose};
-use crate::layout::{Block, Colors, Fonts, Layout, Page, Side, Sizes};
+use crate::layout::{Block, Colors, Fonts, Layout, LegendShape, Page, Side, Sizes};
 use crate::markup::{self, Rich};
 use crate::project::{EditionFile, Project};
 
@@ -96,6 +96,8 @@ pub struct Style {
     pub stripe: StripeModel,
     /// Whether links are live (PDF link annotations); print files have none.
     pub links: bool,
+    /// How the legend is set: `column` or `row`.
+    pub legend: LegendShape,
     /// What each side shows, front first: one page (or sheet page) per side.
     pub sides: Vec<Vec<BlockModel>>,
     /// Copies on a sheet with cut marks, for layouts that impose.
@@ -185,6 +187,8 @@ impl Style {
 pub struct LegendEntry {
     /// The status it explains (its colour).
     pub status: String,
+    /// What its cells show besides the colour (symbol, mark), drawn in the swatch.
+    pub sign: String,
     /// The explanation.
     pub text: Rich,
 }
@@ -296,8 +300,9 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         .statuses
         .iter()
         .filter(|(_, s)| s.legend)
-        .map(|(id, _)| LegendEntry {
+        .map(|(id, status)| LegendEntry {
             status: id.clone(),
+            sign: texts.ltr(status.sign(layout.status_symbols)),
             text: texts.rich(&format!("legend.{id}")),
         })
         .collect();
@@ -308,7 +313,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         .map(|(id, rows)| Section {
             id: id.clone(),
             title: texts.rich(&format!("sections.{id}")),
-            rows: section_rows(rows.iter().collect(), project, texts),
+            rows: section_rows(rows.iter().collect(), project, texts, layout.status_symbols),
         })
         .collect();
     let footnotes = facts
@@ -348,6 +353,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
             bleed_mm: layout.page.bleed_mm,
             stripe: stripe_model(&layout.page),
             links: !layout.pdf.is_pdfx(),
+            legend: layout.legend,
             sides: side_blocks(&layout.sides, &facts.sections.keys().cloned().collect::<Vec<_>>()),
             sheet: layout.sheet.as_ref().and_then(|sheet| impose(&layout.page, sheet)),
             colors: project.palettes[&layout.palette].palette.resolve(layout.color_mode),
@@ -392,7 +398,12 @@ fn heading(column: &Column, project: &Project, texts: &Texts) -> Heading {
 }
 
 /// The rows of a section; a network cell covers the following rows that share it.
-fn section_rows(rows: Vec<(&String, &Row)>, project: &Project, texts: &Texts) -> Vec<Vec<Cell>> {
+fn section_rows(
+    rows: Vec<(&String, &Row)>,
+    project: &Project,
+    texts: &Texts,
+    symbols: bool,
+) -> Vec<Vec<Cell>> {
     let mut out = Vec::with_capacity(rows.len());
     for (index, (id, row)) in rows.iter().enumerate() {
         let mut cells = Vec::new();
@@ -434,8 +445,8 @@ fn section_rows(rows: Vec<(&String, &Row)>, project: &Project, texts: &Texts) ->
                 }
                 ColumnKind::Status => {
                     let status = &row.status[&column.id];
-                    let symbol = project.facts.statuses[status].mark.clone();
-                    let marks = [texts.ltr(symbol.unwrap_or_default()), marks]
+                    let sign = project.facts.statuses[status].sign(symbols);
+                    let marks = [texts.ltr(sign), marks]
                         .into_iter()
                         .filter(|m| !m.is_empty())
                         .collect::<Vec<_>>()
