@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::content::{ColumnKind, Facts};
 use crate::error::{Location, Problem, Problems};
-use crate::layout::{Block, ColorMode, Layout, Sizes};
+use crate::layout::{Block, ColorMode, Layout, Sizes, Vision};
 use crate::markup;
 use crate::project::{LayoutFile, PaletteFile, Project};
 use crate::typeset::Typesetter;
@@ -357,6 +357,7 @@ fn check_pdf(file: &LayoutFile, at: &dyn Fn(&str) -> Location, errors: &mut Prob
 }
 
 fn check_palette(project: &Project, file: &PaletteFile, errors: &mut Problems) {
+    check_status_contrast(file, errors);
     let palette = &file.palette;
     for status in project.facts.statuses.keys() {
         if !palette.status.contains_key(status) {
@@ -375,6 +376,34 @@ fn check_palette(project: &Project, file: &PaletteFile, errors: &mut Problems) {
                 file.file.locate(&format!("{role}.cmyk")),
                 format!("total ink {} % is above the {MAX_INK} % print shops accept", swatch.ink()),
             );
+        }
+    }
+}
+
+/// The least difference in lightness (CIE L*) between two status colours, for readers
+/// with typical colour vision, deuteranopia and protanopia alike, and so in grey.
+pub const MIN_STATUS_CONTRAST: f64 = 12.0;
+
+/// Status colours must differ in lightness, not only in hue: about 1 in 12 men cannot
+/// tell red from green, and office printers print grey.
+fn check_status_contrast(file: &PaletteFile, errors: &mut Problems) {
+    let statuses: Vec<_> = file.palette.status.iter().collect();
+    for (i, (a, first)) in statuses.iter().enumerate() {
+        for (b, second) in &statuses[i + 1..] {
+            for vision in Vision::ALL {
+                let difference =
+                    (first.rgb.lightness_for(vision) - second.rgb.lightness_for(vision)).abs();
+                if difference < MIN_STATUS_CONTRAST {
+                    errors.push(
+                        file.file.locate(&format!("status.{b}.rgb")),
+                        format!(
+                            "status colours `{a}` and `{b}` differ by {difference:.1} in lightness \
+                             (L*) for {vision:?} vision; at least {MIN_STATUS_CONTRAST} keeps \
+                             them apart in grey and for colour-blind readers"
+                        ),
+                    );
+                }
+            }
         }
     }
 }

@@ -396,15 +396,66 @@ pub enum Paint {
 #[serde(transparent)]
 pub struct Rgb(String);
 
+/// How a reader sees colour, for checking that a palette does not rely on hue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vision {
+    /// Typical colour vision.
+    Typical,
+    /// Deuteranopia (no green cones), the most common colour blindness.
+    Deuteranopia,
+    /// Protanopia (no red cones).
+    Protanopia,
+}
+
+impl Vision {
+    /// All three, for checks.
+    pub const ALL: [Vision; 3] = [Vision::Typical, Vision::Deuteranopia, Vision::Protanopia];
+
+    /// The simulation matrix on linear RGB: Machado, Oliveira and Fernandes (2009),
+    /// severity 1.
+    fn matrix(self) -> [[f64; 3]; 3] {
+        match self {
+            Vision::Typical => [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+            Vision::Deuteranopia => [
+                [0.367322, 0.860646, -0.227968],
+                [0.280085, 0.672501, 0.047413],
+                [-0.011820, 0.042940, 0.968881],
+            ],
+            Vision::Protanopia => [
+                [0.152286, 1.052583, -0.204868],
+                [0.114503, 0.786281, 0.099216],
+                [-0.003882, -0.048116, 1.051998],
+            ],
+        }
+    }
+}
+
 impl Rgb {
     /// Relative luminance (0 black to 1 white), as a grey printer would render it.
     pub fn luminance(&self) -> f64 {
+        self.luminance_for(Vision::Typical)
+    }
+
+    /// Relative luminance as a reader with `vision` sees the colour.
+    pub fn luminance_for(&self, vision: Vision) -> f64 {
         let channel = |i: usize| {
             let v = u8::from_str_radix(&self.0[1 + 2 * i..3 + 2 * i], 16).unwrap_or(0);
             let c = f64::from(v) / 255.0;
             if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
         };
-        0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+        let rgb = [channel(0), channel(1), channel(2)];
+        let seen = vision
+            .matrix()
+            .map(|row| (row[0] * rgb[0] + row[1] * rgb[1] + row[2] * rgb[2]).clamp(0.0, 1.0));
+        0.2126 * seen[0] + 0.7152 * seen[1] + 0.0722 * seen[2]
+    }
+
+    /// CIE lightness L* (0 black to 100 white) as a reader with `vision` sees the colour:
+    /// what tells two colours apart in grey and for colour-blind readers.
+    pub fn lightness_for(&self, vision: Vision) -> f64 {
+        let y = self.luminance_for(vision);
+        let f = if y > 216.0 / 24389.0 { y.cbrt() } else { (24389.0 / 27.0 * y + 16.0) / 116.0 };
+        116.0 * f - 16.0
     }
 }
 

@@ -1628,3 +1628,98 @@ fn text_below_the_layouts_minimum_fails_naming_edition_layout_text_and_size() {
     assert!(project.path().join("output/da/a4-print.pdf").exists(), "the other job failed too");
     assert!(!project.path().join("output/da/a4-screen.pdf").exists());
 }
+
+/// The text runs of every edition in every layout, laid out once.
+fn all_runs() -> &'static Vec<(String, String, Vec<flyerpress::inspect::TextRun>)> {
+    use rayon::prelude::*;
+    static RUNS: OnceLock<Vec<(String, String, Vec<flyerpress::inspect::TextRun>)>> =
+        OnceLock::new();
+    RUNS.get_or_init(|| {
+        let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+        let project = &session.project;
+        let jobs: Vec<(&String, &String)> = project
+            .editions
+            .keys()
+            .flat_map(|lang| project.layouts.keys().map(move |layout| (lang, layout)))
+            .collect();
+        jobs.par_iter()
+            .map(|&(lang, layout)| {
+                let typeset = session.typeset(lang, layout).unwrap();
+                (lang.clone(), layout.clone(), flyerpress::inspect::text_runs(&typeset.paged))
+            })
+            .collect()
+    })
+}
+
+/// The lines of the largest text of each page (the title or running title), top to
+/// bottom, as text.
+fn title_lines(runs: &[flyerpress::inspect::TextRun], page: usize) -> Vec<String> {
+    let on_page: Vec<_> = runs.iter().filter(|r| r.page == page && r.ink_mm.is_some()).collect();
+    let largest = on_page.iter().map(|r| r.size_pt).fold(0.0, f64::max);
+    let mut lines: Vec<(f64, f64, String)> = Vec::new();
+    for run in on_page.iter().filter(|r| (r.size_pt - largest).abs() < 0.01) {
+        match lines.iter_mut().find(|(y, ..)| (y - run.y_mm).abs() < 0.5) {
+            Some(line) => line.2.push_str(&run.text),
+            None => lines.push((run.y_mm, run.x_mm, run.text.clone())),
+        }
+    }
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+    lines.into_iter().map(|(_, _, text)| text).collect()
+}
+
+#[test]
+fn no_title_ends_on_a_word_alone() {
+    let mut failures = Vec::new();
+    for (lang, layout, runs) in all_runs() {
+        let pages = runs.iter().map(|r| r.page).max().unwrap_or(0);
+        for page in 0..=pages {
+            let lines = title_lines(runs, page);
+            let words = lines.join(" ").split_whitespace().count();
+            let last = lines.last().map(|l| l.trim().to_owned()).unwrap_or_default();
+            // A title of one line, or without spaces (Chinese), cannot strand a word.
+            if lines.len() > 1 && words > lines.len() && !last.contains(' ') {
+                failures.push(format!("{lang}/{layout} page {}: {lines:?}", page + 1));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "titles ending on one word:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn status_colours_stay_apart_in_grey_and_for_colour_blind_readers() {
+    use flyerpress::layout::Vision;
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let palette = &session.project.palettes["overview"].palette;
+    let (open, proprietary) = (&palette.status["open"].rgb, &palette.status["proprietary"].rgb);
+    for vision in Vision::ALL {
+        let apart = open.lightness_for(vision) - proprietary.lightness_for(vision);
+        eprintln!("open vs proprietary, {vision:?}: {apart:.1} L* apart");
+        assert!(apart >= 25.0, "{vision:?}: only {apart:.1} L* apart");
+    }
+    // A palette that tells them apart by hue alone is refused.
+    let project = project_copy();
+    edit(
+        &project.path().join("layouts/palettes/overview.yaml"),
+        "proprietary: { rgb: \"#d4645a\"",
+        "proprietary: { rgb: \"#e8a0a0\"",
+    );
+    let output = flyerpress(&["check", "--project", project.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("status colours `open` and `proprietary` differ by"), "{err}");
+}
+
+#[test]
+fn every_status_shows_its_symbol_in_the_cells_and_the_legend() {
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let statuses = &session.project.facts.statuses;
+    for lang in session.project.editions.keys() {
+        let text = pdf_text(&all_editions().join(lang).join("a4-screen.pdf"));
+        for (id, status) in statuses {
+            let sign = status.sign(true);
+            assert!(!sign.is_empty(), "status `{id}` has no symbol or mark");
+            // The legend's swatch and at least one cell.
+            assert!(text.matches(sign.as_str()).count() >= 2, "{lang}: `{sign}` of `{id}`");
+        }
+    }
+}
