@@ -36,6 +36,10 @@ pub struct EditionConfig {
     pub date: Date,
     /// Whether a speaker has reviewed the text.
     pub review: Review,
+    /// Hyphenation exceptions: words with a hyphen where they may break (`kilde-kode`)
+    /// or with none where they may not (`Android`), replacing the language's patterns.
+    #[serde(default)]
+    pub hyphenation: Vec<String>,
 }
 
 /// Whether an edition's text has been reviewed.

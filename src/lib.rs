@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod fit;
 pub mod gallery;
+pub mod hyphenate;
 pub mod impose;
 pub mod inspect;
 pub mod layout;

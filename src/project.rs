@@ -190,6 +190,7 @@ impl Project {
             code: lang.to_ascii_uppercase(),
             date: base_date.unwrap_or(Date { year: 2000, month: 1, day: 1 }),
             review: Review::Draft,
+            hyphenation: Vec::new(),
         }
     }
 

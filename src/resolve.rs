@@ -7,6 +7,7 @@ use typst::layout::Abs;
 
 use crate::content::{Column, ColumnKind, Date, EditionConfig, Review, Row};
 use crate::error::Error;
+use crate::hyphenate::Hyphenator;
 use crate::impose::{Imposition, impose};
 use crate::layout::{Block, Colors, Fonts, Layout, LegendShape, Page, Side, Sizes};
 use crate::markup::{self, Rich};
@@ -260,6 +261,8 @@ struct Texts<'a> {
     edition: &'a EditionFile,
     base: &'a EditionFile,
     rtl: bool,
+    /// Marks where running text may break; `None` for languages without patterns.
+    hyphenator: Option<Hyphenator>,
 }
 
 impl Texts<'_> {
@@ -278,6 +281,15 @@ impl Texts<'_> {
         markup::parse(text).unwrap_or_else(|_| markup::plain(text))
     }
 
+    /// A string of running text, with soft hyphens where it may break.
+    fn prose(&self, key: &str) -> Rich {
+        let rich = self.rich(key);
+        match &self.hyphenator {
+            Some(hyphenator) => hyphenator.rich(rich),
+            None => rich,
+        }
+    }
+
     fn plain(&self, key: &str) -> String {
         markup::to_plain(&self.rich(key))
     }
@@ -290,10 +302,13 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
     let edition_config = project.edition_config(lang);
     let (language, region) = split_lang(lang);
     let dir = direction(&language);
+    let edition = &project.editions[lang];
+    let base = &project.editions[&project.config.base];
     let texts = &Texts {
-        edition: &project.editions[lang],
-        base: &project.editions[&project.config.base],
+        edition,
+        base,
         rtl: dir == "rtl",
+        hyphenator: Hyphenator::new(lang, &edition_config.hyphenation, names(project, edition)),
     };
     let title = texts.rich("title");
     let legend = facts
@@ -321,7 +336,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         .iter()
         .map(|id| Footnote {
             label: texts.ltr(format!("({id})")),
-            text: texts.rich(&format!("footnotes.{id}")),
+            text: texts.prose(&format!("footnotes.{id}")),
         })
         .collect();
     let links = facts
@@ -392,7 +407,7 @@ fn heading(column: &Column, project: &Project, texts: &Texts) -> Heading {
         id: column.id.clone(),
         kind: column.kind,
         title: texts.rich(&format!("columns.{}", column.id)),
-        note: column.note.then(|| texts.rich(&format!("columns.{}_note", column.id))),
+        note: column.note.then(|| texts.prose(&format!("columns.{}_note", column.id))),
         link: column.link.as_ref().map(|l| project.facts.links[l].clone()),
     }
 }
@@ -424,7 +439,7 @@ fn section_rows(
                 }
                 ColumnKind::Apps => {
                     let lines = if row.note {
-                        vec![texts.rich(&format!("notes.{id}"))]
+                        vec![texts.prose(&format!("notes.{id}"))]
                     } else if row.apps.is_empty() {
                         Vec::new()
                     } else {
@@ -439,7 +454,7 @@ fn section_rows(
                             .iter()
                             .take_while(|(_, r)| r.network == row.network)
                             .count();
-                        let text = texts.rich(&format!("networks.{}", row.network));
+                        let text = texts.prose(&format!("networks.{}", row.network));
                         cells.push(Cell { rowspan: span, ..cell(vec![text], marks) });
                     }
                 }
@@ -454,7 +469,7 @@ fn section_rows(
                     cells.push(Cell { status: Some(status.clone()), ..cell(Vec::new(), marks) });
                 }
                 ColumnKind::Location => {
-                    let text = texts.rich(&format!("locations.{}", row.location));
+                    let text = texts.prose(&format!("locations.{}", row.location));
                     cells.push(cell(vec![text], marks));
                 }
             }
@@ -462,6 +477,19 @@ fn section_rows(
         out.push(cells);
     }
     out
+}
+
+/// The names the edition prints: systems and apps. Hyphenation never breaks them.
+fn names<'a>(project: &'a Project, edition: &'a EditionFile) -> Vec<&'a str> {
+    let facts = &project.facts;
+    let mut names: Vec<&str> = facts.systems.values().filter_map(|s| s.name.as_deref()).collect();
+    names.extend(
+        facts.systems.keys().filter_map(|id| edition.strings.get(&format!("systems.{id}"))),
+    );
+    for rows in facts.sections.values() {
+        names.extend(rows.values().flat_map(|row| row.apps.iter().map(String::as_str)));
+    }
+    names
 }
 
 fn system_name(id: &str, project: &Project, texts: &Texts) -> Rich {

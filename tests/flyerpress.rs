@@ -1723,3 +1723,65 @@ fn every_status_shows_its_symbol_in_the_cells_and_the_legend() {
         }
     }
 }
+
+#[test]
+fn every_hyphenation_keeps_three_letters_either_side_and_spares_names_and_headings() {
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let project = &session.project;
+    let mut failures = Vec::new();
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    let letters = |text: &str| text.chars().filter(|c| c.is_alphabetic()).count();
+    for (lang, layout, runs) in all_runs() {
+        // A break at a soft hyphen: a run ending in it, then the hyphen Typst adds as a
+        // run of its own, then the next line.
+        for (i, run) in runs.iter().enumerate() {
+            if !run.text.ends_with('\u{ad}') || run.text.chars().all(|c| c == '\u{ad}') {
+                continue;
+            }
+            *counts.entry(lang.as_str()).or_default() += 1;
+            let text: String = run.text.chars().filter(|&c| c != '\u{ad}').collect();
+            let before: String = text
+                .chars()
+                .rev()
+                .take_while(|c| c.is_alphabetic())
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let next = runs[i + 1..]
+                .iter()
+                .find(|r| r.text.chars().any(char::is_alphabetic))
+                .map_or("", |r| r.text.as_str());
+            let after: String =
+                next.chars().filter(|&c| c != '\u{ad}').take_while(|c| c.is_alphabetic()).collect();
+            if letters(&before) < 3 || letters(&after) < 3 {
+                failures.push(format!("{lang}/{layout}: {before}-{after}: under three letters"));
+            }
+        }
+    }
+    // Breaks happen only at the soft hyphens flyerpress puts in running text: the
+    // title, headings, section titles and names have none.
+    for lang in project.editions.keys() {
+        let layout = &project.layouts["a4-screen"].layout;
+        let model = flyerpress::resolve::resolve(project, lang, layout);
+        let plain = |rich: &flyerpress::markup::Rich| -> String {
+            rich.iter().map(|s| s.text.as_str()).collect()
+        };
+        let mut protected = vec![plain(&model.title)];
+        protected.extend(model.columns.iter().map(|c| plain(&c.title)));
+        protected.extend(model.sections.iter().map(|s| plain(&s.title)));
+        for cell in model.sections.iter().flat_map(|s| s.rows.iter().flatten()) {
+            if matches!(cell.kind, flyerpress::content::ColumnKind::Systems) {
+                protected.extend(cell.lines.iter().map(plain));
+            }
+        }
+        for text in protected.iter().chain(model.links.iter().map(|l| &l.display)) {
+            if text.contains('\u{ad}') {
+                failures.push(format!("{lang}: `{text}` may break"));
+            }
+        }
+    }
+    eprintln!("hyphenation breaks per edition (all layouts): {counts:?}");
+    assert!(counts.values().sum::<usize>() > 0, "no hyphenation found: the test reads nothing");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
