@@ -22,7 +22,7 @@ use crate::layout::Layout;
 use crate::manifest::{JobRecord, Manifest, OutputRecord, tool};
 use crate::prepress::{PdfX, Prepress};
 use crate::project::Project;
-use crate::resolve::{Document, SizeRequest, resolve};
+use crate::resolve::{ColumnMeasure, Document, SizeRequest, resolve};
 use crate::typeset::{Job, Typesetter};
 use crate::write::write_atomic;
 
@@ -234,7 +234,9 @@ pub fn plan(project: &Project, options: &BuildOptions) -> Result<Vec<JobId>, Err
     let mut jobs = Vec::new();
     for edition in &editions {
         for layout in &layouts {
-            jobs.push(JobId { edition: edition.clone(), layout: layout.clone() });
+            if project.offers(layout, edition) {
+                jobs.push(JobId { edition: edition.clone(), layout: layout.clone() });
+            }
         }
     }
     Ok(jobs)
@@ -521,12 +523,26 @@ impl Session {
                 fit.body_size_pt, fit.overflow_mm
             ))
         };
+        document.style.columns = self.measure_columns(&mut document, layout_name)?;
         let searched = self.search_size(&mut document, layout_name)?;
-        if let Some(fit) = searched.filter(|fit| !fit.fits) {
-            return Err(overflow(fit));
+        if let Some((fit, _)) = searched.as_ref().filter(|(fit, _)| !fit.fits) {
+            return Err(overflow(*fit));
         }
-        let request = searched.map(|fit| SizeRequest { body_size: fit.body_size_pt, probe: false });
-        let (job, paged, warnings) = self.compile(&mut document, layout_name, request)?;
+        let request = searched.as_ref().map(|(fit, spare_mm)| SizeRequest {
+            body_size: fit.body_size_pt,
+            probe: false,
+            spare_mm: spare_mm.clone(),
+            measure: false,
+        });
+        let (mut job, mut paged, mut warnings) =
+            self.compile(&mut document, layout_name, request.clone())?;
+        if let Some(request) = request.filter(|_| paged.pages().len() != document.style.sides.len())
+        {
+            // The padding grew a table past its page: lay it out without.
+            let request = SizeRequest { spare_mm: Vec::new(), ..request };
+            (job, paged, warnings) = self.compile(&mut document, layout_name, Some(request))?;
+        }
+        let searched = searched.map(|(fit, _)| fit);
         // A template that takes no size searches itself and records what it chose.
         let fit = searched.or_else(|| inspect::fit(&paged));
         if let Some(fit) = fit.filter(|fit| !fit.fits) {
@@ -545,27 +561,81 @@ impl Session {
         Ok(Typeset { document, paged, fit, smallest_text_pt, warnings, job })
     }
 
+    /// Measures how wide each column's content is, in one compile at a reference size:
+    /// the template lays out each column's cells twice, unbroken and broken at every
+    /// opportunity, a page each (`<flyerpress-measure>`). `None` for a template that
+    /// does not measure: it then sets its own widths.
+    fn measure_columns(
+        &self,
+        document: &mut Document,
+        layout_name: &str,
+    ) -> Result<Option<Vec<ColumnMeasure>>, Error> {
+        const REFERENCE_PT: f64 = 10.0;
+        let request = SizeRequest {
+            body_size: REFERENCE_PT,
+            probe: true,
+            spare_mm: Vec::new(),
+            measure: true,
+        };
+        let (_, paged, _) = self.compile(document, layout_name, Some(request))?;
+        if !inspect::is_measure(&paged) {
+            return Ok(None);
+        }
+        let lines = inspect::line_widths(&paged);
+        let inset = 2.0 * 0.45 * REFERENCE_PT;
+        let per_pt = |mm: f64| Abs::mm(mm).to_pt() / REFERENCE_PT;
+        let columns: Vec<ColumnMeasure> = lines
+            .chunks(2)
+            .map(|pair| {
+                let ((narrow, _), (natural, text)) =
+                    (pair[0], pair.get(1).copied().unwrap_or(pair[0]));
+                ColumnMeasure {
+                    min: per_pt(narrow) + inset / REFERENCE_PT,
+                    max: per_pt(natural.max(narrow)) + inset / REFERENCE_PT,
+                    text: per_pt(text),
+                }
+            })
+            .collect();
+        Ok(Some(columns))
+    }
+
     /// Searches the body size by laying out the content alone at each size tried;
     /// `None` if the layout's template does not take a size (its probe page lacks the
     /// `<flyerpress-probe>` mark), as a layout's own template may not.
+    ///
+    /// Returns the size and the height each side leaves unused at it, in millimetres.
     fn search_size(
         &self,
         document: &mut Document,
         layout_name: &str,
-    ) -> Result<Option<Fit>, Error> {
+    ) -> Result<Option<(Fit, Vec<f64>)>, Error> {
         let (_, height) = document.style.area();
         let sizes = document.style.sizes.clone();
+        let mut tried: Vec<(f64, Vec<Abs>)> = Vec::new();
         let searched = fit::search(&sizes, height, |body_size| {
-            let request = SizeRequest { body_size, probe: true };
+            let request =
+                SizeRequest { body_size, probe: true, spare_mm: Vec::new(), measure: false };
             let (_, paged, _) = self.compile(document, layout_name, Some(request)).map_err(Some)?;
             if !inspect::is_probe(&paged) {
                 return Err(None);
             }
             // One probe page per side; the tallest decides, as all sides share the size.
-            Ok(paged.pages().iter().map(|page| page.frame.height()).fold(Abs::zero(), Abs::max))
+            let heights: Vec<Abs> = paged.pages().iter().map(|page| page.frame.height()).collect();
+            let tallest = heights.iter().copied().fold(Abs::zero(), Abs::max);
+            tried.push((body_size, heights));
+            Ok(tallest)
         });
         match searched {
-            Ok(fit) => Ok(Some(fit)),
+            Ok(fit) => {
+                let spare_mm = tried
+                    .iter()
+                    .find(|(size, _)| *size == fit.body_size_pt)
+                    .map(|(_, heights)| {
+                        heights.iter().map(|h| (height - *h).to_mm().max(0.0)).collect()
+                    })
+                    .unwrap_or_default();
+                Ok(Some((fit, spare_mm)))
+            }
             Err(None) => Ok(None),
             Err(Some(error)) => Err(error),
         }

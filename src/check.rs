@@ -298,6 +298,17 @@ fn check_layouts(project: &Project, typesetter: &Typesetter, errors: &mut Proble
         check_lengths(layout, &at, errors);
         check_sizes(&layout.sizes, &at, errors);
         check_sides(project, layout, &at, errors);
+        for edition in &layout.except {
+            if !project.editions.contains_key(edition) && !project.broken.contains_key(edition) {
+                errors.push(
+                    at("except"),
+                    format!(
+                        "unknown edition `{edition}`; expected one of {}",
+                        names(project.editions.keys())
+                    ),
+                );
+            }
+        }
         check_pdf(file, &at, errors);
     }
 }

@@ -70,7 +70,7 @@ fn section(html: &mut String, project: &Project, out: &Path, lang: &str) {
         xml_escape(&config.code),
         xml_escape(&format_date("en", config.date)),
     );
-    for layout in project.layouts.keys() {
+    for layout in project.layouts.keys().filter(|layout| project.offers(layout, lang)) {
         let id = JobId { edition: lang.to_owned(), layout: layout.clone() };
         entry(html, out, &id, &config.name);
     }

@@ -8,6 +8,7 @@ use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst::text::{FontWeight, TextItem};
 use typst::utils::PicoStr;
+use typst::visualize::Geometry;
 use typst_layout::PagedDocument;
 
 use crate::fit::Fit;
@@ -149,6 +150,46 @@ pub fn clipped_boxes(document: &PagedDocument) -> Vec<ClippedBox> {
     out
 }
 
+/// A straight horizontal line drawn with a stroke, such as a table rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// The page it is on, from 0.
+    pub page: usize,
+    /// Its height on the page, from the top, in millimetres.
+    pub y_mm: f64,
+    /// Where it starts and ends, from the left, in millimetres.
+    pub x_mm: [f64; 2],
+}
+
+/// Every horizontal stroked line of every page.
+pub fn horizontal_rules(document: &PagedDocument) -> Vec<Rule> {
+    fn walk(page: usize, frame: &Frame, ts: Transform, out: &mut Vec<Rule>) {
+        for (pos, item) in frame.items() {
+            let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
+            match item {
+                FrameItem::Group(group) => {
+                    walk(page, &group.frame, here.pre_concat(group.transform), out)
+                }
+                FrameItem::Shape(shape, _) if shape.stroke.is_some() => {
+                    if let Geometry::Line(end) = shape.geometry {
+                        let (a, b) = (Point::zero().transform(here), end.transform(here));
+                        if (a.y - b.y).abs() < Abs::pt(0.01) {
+                            let (x0, x1) = (a.x.min(b.x).to_mm(), a.x.max(b.x).to_mm());
+                            out.push(Rule { page, y_mm: a.y.to_mm(), x_mm: [x0, x1] });
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (index, page) in document.pages().iter().enumerate() {
+        walk(index, &page.frame, Transform::identity(), &mut out);
+    }
+    out
+}
+
 /// The linear scale of a transform (the square root of its area factor).
 fn scale_of(ts: Transform) -> f64 {
     (ts.sx.get() * ts.sy.get() - ts.kx.get() * ts.ky.get()).abs().sqrt()
@@ -164,6 +205,32 @@ pub fn smallest(runs: &[TextRun]) -> Option<&TextRun> {
 pub fn is_probe(document: &PagedDocument) -> bool {
     Label::new(PicoStr::intern("flyerpress-probe"))
         .is_some_and(|label| document.introspector().query_label(label).is_ok())
+}
+
+/// Whether the pages are a template's measuring pages, marked `<flyerpress-measure>`.
+pub fn is_measure(document: &PagedDocument) -> bool {
+    Label::new(PicoStr::intern("flyerpress-measure"))
+        .is_some_and(|label| document.introspector().query_label(label).is_ok())
+}
+
+/// The width of the widest line of each page and the widths of all its lines added up,
+/// in millimetres: runs that share a baseline form a line.
+pub fn line_widths(document: &PagedDocument) -> Vec<(f64, f64)> {
+    let runs = text_runs(document);
+    (0..document.pages().len())
+        .map(|page| {
+            let mut lines: Vec<(f64, f64, f64)> = Vec::new();
+            for run in runs.iter().filter(|r| r.page == page) {
+                let (left, right) = (run.x_mm, run.x_mm + run.width_mm);
+                match lines.iter_mut().find(|(y, ..)| (y - run.y_mm).abs() < 0.01) {
+                    Some(line) => (line.1, line.2) = (line.1.min(left), line.2.max(right)),
+                    None => lines.push((run.y_mm, left, right)),
+                }
+            }
+            let widths = lines.iter().map(|(_, left, right)| right - left);
+            (widths.clone().fold(0.0, f64::max), widths.sum())
+        })
+        .collect()
 }
 
 /// Reads the template's fit record; `None` when the template does not write one.

@@ -38,6 +38,10 @@ pub struct Layout {
     pub sizes: Sizes,
     /// The formats written for this layout.
     pub outputs: Vec<Format>,
+    /// Editions this layout is not made for, such as one whose text cannot be set
+    /// legibly in it: no job is planned for them.
+    #[serde(default)]
+    pub except: Vec<String>,
     /// PDF settings.
     #[serde(default)]
     pub pdf: PdfSettings,

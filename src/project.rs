@@ -194,6 +194,11 @@ impl Project {
         }
     }
 
+    /// Whether a layout is made for an edition (it is unless its `except` names it).
+    pub fn offers(&self, layout: &str, edition: &str) -> bool {
+        self.layouts.get(layout).is_some_and(|l| !l.layout.except.iter().any(|e| e == edition))
+    }
+
     /// The folder of the bundled fonts.
     pub fn fonts_dir(&self) -> PathBuf {
         self.root.join("fonts")

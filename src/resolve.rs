@@ -53,6 +53,9 @@ pub struct Lang {
     pub region: Option<String>,
     /// `ltr` or `rtl`.
     pub dir: &'static str,
+    /// The script most of the edition's letters are in, as an ISO 15924 code (`Latn`,
+    /// `Grek`, `Cyrl`, `Arab`, `Hani`): the template sets line spacing by it.
+    pub script: String,
 }
 
 /// Document metadata.
@@ -112,6 +115,10 @@ pub struct Style {
     /// The body size flyerpress chose (or is trying); absent, the template searches it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<SizeRequest>,
+    /// How wide each column's content is, measured by flyerpress; the template sets
+    /// the column widths from it at every body size. Absent, it uses fixed fractions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<Vec<ColumnMeasure>>,
 }
 
 /// The stripe as the template draws it.
@@ -165,13 +172,34 @@ pub fn side_blocks(sides: &[Side], all_sections: &[String]) -> Vec<Vec<BlockMode
         .collect()
 }
 
+/// How wide a column's content is, in points per point of body size (so that it
+/// scales with the size), cell padding included.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ColumnMeasure {
+    /// The widest piece that cannot break (a word): the column is never narrower.
+    pub min: f64,
+    /// The widest line set without breaks: the column never needs to be wider.
+    pub max: f64,
+    /// All its lines set without breaks, end to end: how much text it holds.
+    pub text: f64,
+}
+
 /// A body size given to the template.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct SizeRequest {
     /// The body size in points.
     pub body_size: f64,
     /// Whether to lay out only the content, on a page as tall as it is, to measure it.
     pub probe: bool,
+    /// The height each side leaves unused at this size, in millimetres: the template
+    /// spends it as row padding, so that tables end the same distance above the
+    /// footnotes in every edition. Empty when probing.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub spare_mm: Vec<f64>,
+    /// Whether to lay out, instead of the page, each column's content at this size
+    /// unbroken and broken at every opportunity, to measure it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub measure: bool,
 }
 
 impl Style {
@@ -223,6 +251,8 @@ pub struct Section {
 /// A table cell.
 #[derive(Debug, Clone, Serialize)]
 pub struct Cell {
+    /// Its column, counted from 0.
+    pub column: usize,
     /// Kind of its column.
     pub kind: ColumnKind,
     /// Lines of text.
@@ -351,7 +381,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         texts.ltr(version_stamp("", lang, &edition_config).trim_start())
     );
     Document {
-        lang: Lang { edition: lang.to_owned(), dir, language, region },
+        lang: Lang { edition: lang.to_owned(), dir, language, region, script: script(edition) },
         meta: Meta {
             title: markup::to_plain(&title),
             subject: format!("{}, {}", markup::to_plain(&title), version),
@@ -375,6 +405,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
             fonts: layout.fonts.clone(),
             sizes: layout.sizes.clone(),
             fit: None,
+            columns: None,
         },
         title,
         legend,
@@ -422,9 +453,10 @@ fn section_rows(
     let mut out = Vec::with_capacity(rows.len());
     for (index, (id, row)) in rows.iter().enumerate() {
         let mut cells = Vec::new();
-        for column in &project.facts.columns {
+        for (column_index, column) in project.facts.columns.iter().enumerate() {
             let marks = texts.ltr(markers(row, &column.id));
             let cell = |lines: Vec<Rich>, marks: String| Cell {
+                column: column_index,
                 kind: column.kind,
                 lines,
                 marks,
@@ -477,6 +509,24 @@ fn section_rows(
         out.push(cells);
     }
     out
+}
+
+/// The script most letters of an edition's strings are written in.
+fn script(edition: &EditionFile) -> String {
+    use unicode_script::{Script, UnicodeScript};
+    let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+    for text in edition.strings.0.values() {
+        for c in text.chars().filter(|c| c.is_alphabetic()) {
+            let script = c.script();
+            if !matches!(script, Script::Common | Script::Inherited | Script::Unknown) {
+                *counts.entry(script.short_name()).or_default() += 1;
+            }
+        }
+    }
+    // Latin names (systems, apps) stand in every edition: another script that is
+    // present at all is the edition's own.
+    let own = counts.iter().filter(|(s, _)| **s != "Latn").max_by_key(|(_, n)| **n);
+    own.or_else(|| counts.iter().max_by_key(|(_, n)| **n)).map_or("Latn", |(s, _)| s).to_owned()
 }
 
 /// The names the edition prints: systems and apps. Hyphenation never breaks them.
