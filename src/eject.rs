@@ -23,7 +23,20 @@ pub fn eject(
 ) -> Result<Vec<PathBuf>, Error> {
     let project = &session.project;
     let layout = &project.layouts[layout_name].layout;
-    let document = resolve(project, lang, layout);
+    // The model as flyerpress lays it out (columns measured), without the size it
+    // chose: the template searches it. An edition that does not fit is ejected from the
+    // resolved model all the same, to be fixed by hand.
+    let typeset = session.typeset(lang, layout_name).ok();
+    let body_size =
+        typeset.as_ref().and_then(|t| t.document.style.fit.as_ref()).map(|f| f.body_size);
+    let document = match &typeset {
+        Some(typeset) => {
+            let mut document = typeset.document.clone();
+            document.style.fit = None;
+            document
+        }
+        None => resolve(project, lang, layout),
+    };
     let mut json = serde_json::to_string_pretty(&document)
         .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
     json.push('\n');
@@ -38,13 +51,6 @@ pub fn eject(
     for (relative, bytes) in project.templates.files() {
         write(&relative, &bytes)?;
     }
-    // The size flyerpress chooses, for the note on fixing it; an edition that does not
-    // fit is ejected all the same, to be fixed by hand.
-    let body_size = session
-        .typeset(lang, layout_name)
-        .ok()
-        .and_then(|typeset| typeset.document.style.fit)
-        .map(|request| request.body_size);
     let readme = readme(session, lang, layout_name, body_size);
     write("README.md", readme.as_bytes())?;
     Ok(written)
