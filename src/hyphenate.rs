@@ -7,9 +7,9 @@
 //!
 //! - only in running text (cells, notes, footnotes), never in the title, headings,
 //!   system and app names, URLs, codes and dates;
-//! - at least [`MIN_LEFT`] letters before and [`MIN_RIGHT`] after a break, and at least
-//!   [`MIN_LAST`] after a break in the last word of a text, so that a cell does not end
-//!   on a lone word-ending;
+//! - at least [`MIN_LEFT`] letters before and [`MIN_RIGHT`] after a break, and none in
+//!   the last word of a text, so that a cell or note never ends on a lone word-ending
+//!   (the columns are at least as wide as their widest word, so the word fits whole);
 //! - a language's wrong breaks are corrected by exceptions kept in
 //!   `content/hyphenation.yaml` (`kilde-kode`: break only there; `Android`: never).
 
@@ -21,8 +21,6 @@ use crate::markup::Rich;
 pub const MIN_LEFT: usize = 3;
 /// Letters a break leaves at least after it.
 pub const MIN_RIGHT: usize = 3;
-/// Letters a break in the last word of a text leaves at least after it.
-pub const MIN_LAST: usize = 5;
 /// The soft hyphen: a break opportunity shown as a hyphen when taken.
 pub const SOFT_HYPHEN: char = '\u{ad}';
 
@@ -80,40 +78,36 @@ impl Hyphenator {
     }
 
     /// Plain text with soft hyphens where it may break; `ends` says whether the text
-    /// ends the paragraph (its last word keeps [`MIN_LAST`] letters after a break).
+    /// ends the paragraph, so that its last word (text between spaces) stays whole.
     pub fn text(&self, text: &str, ends: bool) -> String {
         let tokens: Vec<&str> = text.split_inclusive(char::is_whitespace).collect();
         let last_word = tokens.iter().rposition(|t| t.chars().any(char::is_alphabetic));
         let mut out = String::with_capacity(text.len() + 8);
         for (i, token) in tokens.iter().enumerate() {
-            if is_literal(token) {
+            if is_literal(token) || (ends && Some(i) == last_word) {
                 out.push_str(token);
-                continue;
+            } else {
+                self.token(token, &mut out);
             }
-            let right = if ends && Some(i) == last_word { MIN_LAST } else { MIN_RIGHT };
-            self.token(token, right, &mut out);
         }
         out
     }
 
     /// Hyphenates the words of a token (text between spaces), keeping punctuation.
-    fn token(&self, token: &str, right: usize, out: &mut String) {
+    fn token(&self, token: &str, out: &mut String) {
         let mut rest = token;
         while let Some(start) = rest.find(char::is_alphabetic) {
             out.push_str(&rest[..start]);
-            let word_len =
+            let len =
                 rest[start..].find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len() - start);
-            let word = &rest[start..start + word_len];
-            let is_last_word = !rest[start + word_len..].chars().any(char::is_alphabetic);
-            let right = if is_last_word { right } else { MIN_RIGHT };
-            out.push_str(&self.word(word, right));
-            rest = &rest[start + word_len..];
+            out.push_str(&self.word(&rest[start..start + len]));
+            rest = &rest[start + len..];
         }
         out.push_str(rest);
     }
 
     /// One word with its allowed breaks marked.
-    fn word(&self, word: &str, right: usize) -> String {
+    fn word(&self, word: &str) -> String {
         let count = word.chars().count();
         if self.names.contains(word) || is_name_like(word) || count < MIN_LEFT + MIN_RIGHT {
             return word.to_owned();
@@ -128,7 +122,6 @@ impl Hyphenator {
                     breaks.push(at);
                 }
                 breaks.pop();
-                breaks.retain(|&b| count - b >= right);
                 breaks
             }
         };
@@ -167,20 +160,20 @@ mod tests {
     }
 
     #[test]
-    fn breaks_leave_three_letters_either_side_and_five_at_the_end() {
+    fn breaks_leave_three_letters_either_side_and_none_in_the_last_word() {
         let de = Hyphenator::new("de", &[], []).unwrap();
-        let text = shown(&de.text("Verschlüsselung zwischen Servern Unabhängigkeit", true));
+        let text = shown(&de.text("Verschlüsselung zwischen Unabhängigkeit Servern", true));
         let words: Vec<&str> = text.split_whitespace().collect();
-        for (i, word) in words.iter().enumerate() {
+        for word in &words {
             let pieces: Vec<&str> = word.split('-').collect();
-            let (first, last) = (pieces[0], pieces[pieces.len() - 1]);
-            let right = if i == words.len() - 1 { MIN_LAST } else { MIN_RIGHT };
-            assert!(first.chars().count() >= MIN_LEFT, "{word}");
-            assert!(pieces.len() == 1 || last.chars().count() >= right, "{word}");
+            assert!(pieces[0].chars().count() >= MIN_LEFT, "{word}");
+            assert!(pieces[pieces.len() - 1].chars().count() >= MIN_RIGHT, "{word}");
         }
         assert_eq!(words[0], "Ver-schlüs-se-lung");
-        // Not "Un-" (two letters), not "-keit" (the last word keeps five).
-        assert_eq!(words[3], "Unab-hän-gigkeit");
+        // Not "Un-" (two letters).
+        assert_eq!(words[2], "Unab-hän-gig-keit");
+        // The last word stays whole.
+        assert_eq!(words[3], "Servern");
     }
 
     #[test]

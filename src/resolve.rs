@@ -438,7 +438,7 @@ fn heading(column: &Column, project: &Project, texts: &Texts) -> Heading {
         id: column.id.clone(),
         kind: column.kind,
         title: texts.rich(&format!("columns.{}", column.id)),
-        note: column.note.then(|| texts.prose(&format!("columns.{}_note", column.id))),
+        note: column.note.then(|| texts.rich(&format!("columns.{}_note", column.id))),
         link: column.link.as_ref().map(|l| project.facts.links[l].clone()),
     }
 }
