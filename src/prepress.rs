@@ -78,20 +78,34 @@ pub fn prepare(pdf: &[u8], settings: &Prepress) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-fn add_bleed_boxes(document: &mut Document) -> Result<(), String> {
+/// Calls `f` with every page's dictionary.
+fn each_page(
+    document: &mut Document,
+    mut f: impl FnMut(&mut Dictionary) -> Result<(), String>,
+) -> Result<(), String> {
     let pages: Vec<_> = document.get_pages().into_values().collect();
     for id in pages {
         let page = document
             .get_object_mut(id)
             .and_then(Object::as_dict_mut)
             .map_err(|e| format!("page {id:?} is not a dictionary: {e}"))?;
-        if page.has(b"TrimBox") {
-            let media = page.get(b"MediaBox").map_err(|e| format!("page without MediaBox: {e}"))?;
-            let media = media.clone();
-            page.set("BleedBox", media);
-        }
+        f(page)?;
     }
     Ok(())
+}
+
+/// A page's MediaBox.
+fn media_box(page: &Dictionary) -> Result<Object, String> {
+    page.get(b"MediaBox").cloned().map_err(|e| format!("page without MediaBox: {e}"))
+}
+
+fn add_bleed_boxes(document: &mut Document) -> Result<(), String> {
+    each_page(document, |page| {
+        if page.has(b"TrimBox") {
+            page.set("BleedBox", media_box(page)?);
+        }
+        Ok(())
+    })
 }
 
 /// Sets `/PrintScaling /None` and `/Duplex` in the catalog's viewer preferences, keeping
@@ -143,22 +157,16 @@ pub fn check_cmyk_profile(profile: &[u8]) -> Result<(), String> {
 
 fn make_pdfx(document: &mut Document, pdfx: &PdfX) -> Result<(), String> {
     document.version = "1.6".into();
-    let pages: Vec<_> = document.get_pages().into_values().collect();
-    for id in pages {
-        let page = document
-            .get_object_mut(id)
-            .and_then(Object::as_dict_mut)
-            .map_err(|e| format!("page {id:?} is not a dictionary: {e}"))?;
+    each_page(document, |page| {
         if page.has(b"Annots") {
             return Err("a print file must have no annotations (links are printed as text)".into());
         }
         if !page.has(b"TrimBox") {
             // PDF/X needs a TrimBox on every page; without bleed it is the page itself.
-            let media = page.get(b"MediaBox").map_err(|e| format!("page without MediaBox: {e}"))?;
-            let media = media.clone();
-            page.set("TrimBox", media);
+            page.set("TrimBox", media_box(page)?);
         }
-    }
+        Ok(())
+    })?;
     let mut icc =
         Stream::new(dictionary! { "N" => 4, "Alternate" => "DeviceCMYK" }, pdfx.profile.to_vec());
     icc.compress().map_err(|e| format!("failed to compress the ICC profile: {e}"))?;
