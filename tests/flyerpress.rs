@@ -1879,3 +1879,23 @@ fn no_glyph_touches_a_table_rule() {
         failures[..failures.len().min(30)].join("\n")
     );
 }
+
+#[test]
+fn names_stacked_in_a_cell_are_evenly_spaced_in_every_script() {
+    let mut failures = Vec::new();
+    for (lang, layout, runs, _) in all_runs() {
+        let line = |name: &str| runs.iter().find(|r| r.page == 0 && r.text.trim() == name);
+        let (Some(a), Some(b), Some(c)) = (line("Briar"), line("Jami"), line("Tox")) else {
+            failures.push(format!("{lang}/{layout}: Briar, Jami, Tox not found"));
+            continue;
+        };
+        let (first, second) = (b.y_mm - a.y_mm, c.y_mm - b.y_mm);
+        let size_mm = a.size_pt * 25.4 / 72.0;
+        if (first - second).abs() > 0.05 || first < 1.05 * size_mm {
+            failures.push(format!(
+                "{lang}/{layout}: {first:.2} and {second:.2} mm between names of {size_mm:.2} mm"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
