@@ -319,7 +319,8 @@ impl BuildContext<'_> {
         let layout = &layout_file.layout;
         let document = resolve(&session.project, &id.edition, layout);
         let json = document.to_json()?;
-        let fingerprint = self.fingerprint(&layout_file.file.text, &json);
+        let profile = layout_file.profile.as_deref().unwrap_or_default();
+        let fingerprint = self.fingerprint(&layout_file.file.text, profile, &json);
         if !self.force && self.manifest.is_current(&id.key(), &fingerprint, self.out) {
             let record = self.manifest.jobs[&id.key()].clone();
             report.outputs =
@@ -381,13 +382,15 @@ impl BuildContext<'_> {
         Ok(())
     }
 
-    /// Everything a job's outputs depend on: the tool, the layout definition, the
-    /// templates, the fonts and the document model (content, strings, palette).
-    fn fingerprint(&self, layout_text: &str, model: &[u8]) -> String {
+    /// Everything a job's outputs depend on: the tool, the layout definition and its
+    /// output profile, the templates, the fonts and the document model (content,
+    /// strings, palette).
+    fn fingerprint(&self, layout_text: &str, profile: &[u8], model: &[u8]) -> String {
         let mut hasher = Sha256::new();
         for part in [
             tool().as_bytes(),
             layout_text.as_bytes(),
+            profile,
             self.session.project.templates.digest().as_bytes(),
             self.session.typesetter.digest().as_bytes(),
             model,
