@@ -1899,3 +1899,34 @@ fn names_stacked_in_a_cell_are_evenly_spaced_in_every_script() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn no_chinese_line_is_one_character_alone() {
+    let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let mut failures = Vec::new();
+    for (lang, layout, runs, _) in all_runs().iter().filter(|(lang, ..)| lang == "zh") {
+        for run in runs {
+            let text: Vec<char> = run.text.trim().chars().collect();
+            if text.len() != 1 || !is_han(text[0]) {
+                continue;
+            }
+            // Another run on the same line, touching it on either side.
+            let (left, right) = (run.x_mm, run.x_mm + run.width_mm);
+            let neighbour = runs.iter().any(|other| {
+                !std::ptr::eq(other, run)
+                    && other.page == run.page
+                    && (other.y_mm - run.y_mm).abs() < 0.1
+                    && (other.x_mm - right).abs().min((other.x_mm + other.width_mm - left).abs())
+                        < 0.5
+            });
+            if !neighbour {
+                failures.push(format!(
+                    "{lang}/{layout} page {}: `{}` alone",
+                    run.page + 1,
+                    run.text
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
