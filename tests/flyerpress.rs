@@ -45,6 +45,18 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Runs `command` on a copy of the project with `edits` (file, from, to) made, asserts
+/// that it refuses the input (exit 2) and returns what it said on stderr.
+fn refused_after(command: &str, edits: &[(&str, &str, &str)]) -> String {
+    let project = project_copy();
+    for (file, from, to) in edits {
+        edit(&project.path().join(file), from, to);
+    }
+    let output = flyerpress(&[command, "--project", project.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    stderr(&output)
+}
+
 /// Runs `flyerpress build` on `project` into `out`, with more arguments (`--lang` ...).
 fn build_args(project: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args =
@@ -242,20 +254,13 @@ fn a_broken_edition_fails_alone_and_the_others_are_built() {
 /// Single problems each have a fixture in tests/fixtures/errors; this checks that the
 /// problems of several files come out of one run together.
 fn problems_in_several_files_are_all_reported_in_one_run() {
-    let project = project_copy();
-    edit(
-        &project.path().join("content/facts.yaml"),
-        "systems: [briar, jami, tox]",
-        "systems: [briar, jamii, tox]",
+    let err = refused_after(
+        "build",
+        &[
+            ("content/facts.yaml", "systems: [briar, jami, tox]", "systems: [briar, jamii, tox]"),
+            ("content/de.yaml", "  F: Keine Föderation zwischen Servern möglich\n", ""),
+        ],
     );
-    edit(
-        &project.path().join("content/de.yaml"),
-        "  F: Keine Föderation zwischen Servern möglich\n",
-        "",
-    );
-    let output = flyerpress(&["build", "--project", project.path().to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(2));
-    let err = stderr(&output);
     assert!(err.contains("unknown system `jamii`"), "{err}");
     assert!(err.contains("sections.chat.briar.systems"), "{err}");
     assert!(err.contains("missing string `footnotes.F`"), "{err}");
@@ -971,12 +976,7 @@ fn the_gallery_lists_every_edition_and_layout_with_working_links() {
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     let project = &session.project;
     let entries = document.descendants().filter(|n| n.has_tag_name("li")).count();
-    let offered = project
-        .editions
-        .keys()
-        .flat_map(|lang| project.layouts.keys().filter(move |layout| project.offers(layout, lang)))
-        .count();
-    assert_eq!(entries, offered);
+    assert_eq!(entries, offered_jobs(project).len());
     let mut links = 0;
     for node in document.descendants() {
         for attribute in ["href", "src"] {
@@ -1072,6 +1072,16 @@ fn an_ejected_project_compiles_to_the_same_page() {
     assert_eq!(render(&ejected), render(&original.paged), "the ejected page differs");
 }
 
+/// Every edition x layout the project builds (a layout may leave editions out).
+fn offered_jobs(project: &flyerpress::project::Project) -> Vec<(&String, &String)> {
+    project
+        .editions
+        .keys()
+        .flat_map(|lang| project.layouts.keys().map(move |layout| (lang, layout)))
+        .filter(|(lang, layout)| project.offers(layout, lang))
+        .collect()
+}
+
 /// flyerpress searches the body size itself, one cheap compile per try; an ejected
 /// project leaves the search to the template. Both must choose the same size for every
 /// edition in every layout, or the ejected page would differ.
@@ -1080,12 +1090,7 @@ fn the_template_search_chooses_the_size_flyerpress_chooses() {
     use rayon::prelude::*;
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     let project = &session.project;
-    let jobs: Vec<(&String, &String)> = project
-        .editions
-        .keys()
-        .flat_map(|lang| project.layouts.keys().map(move |layout| (lang, layout)))
-        .filter(|(lang, layout)| project.offers(layout, lang))
-        .collect();
+    let jobs = offered_jobs(project);
     assert!(jobs.len() >= project.editions.len() * project.layouts.len() - 2, "{}", jobs.len());
     let disagreements: Vec<String> = jobs
         .par_iter()
@@ -1655,13 +1660,8 @@ fn all_runs() -> &'static Vec<LaidOut> {
     RUNS.get_or_init(|| {
         let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
         let project = &session.project;
-        let jobs: Vec<(&String, &String)> = project
-            .editions
-            .keys()
-            .flat_map(|lang| project.layouts.keys().map(move |layout| (lang, layout)))
-            .filter(|(lang, layout)| project.offers(layout, lang))
-            .collect();
-        jobs.par_iter()
+        offered_jobs(project)
+            .par_iter()
             .map(|&(lang, layout)| {
                 let typeset = session.typeset(lang, layout).unwrap();
                 let runs = flyerpress::inspect::text_runs(&typeset.paged);
@@ -1718,15 +1718,14 @@ fn status_colours_stay_apart_in_grey_and_for_colour_blind_readers() {
         assert!(apart >= 25.0, "{vision:?}: only {apart:.1} L* apart");
     }
     // A palette that tells them apart by hue alone is refused.
-    let project = project_copy();
-    edit(
-        &project.path().join("layouts/palettes/overview.yaml"),
-        "proprietary: { rgb: \"#d4645a\"",
-        "proprietary: { rgb: \"#e8a0a0\"",
+    let err = refused_after(
+        "check",
+        &[(
+            "layouts/palettes/overview.yaml",
+            "proprietary: { rgb: \"#d4645a\"",
+            "proprietary: { rgb: \"#e8a0a0\"",
+        )],
     );
-    let output = flyerpress(&["check", "--project", project.path().to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(2));
-    let err = stderr(&output);
     assert!(err.contains("status colours `open` and `proprietary` differ by"), "{err}");
 }
 
