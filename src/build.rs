@@ -13,6 +13,7 @@ use typst::layout::Abs;
 use typst_layout::PagedDocument;
 
 use crate::check::{CheckOptions, check};
+use crate::columns::{REFERENCE_PT, TableMeasure};
 use crate::error::{Error, Location, Problem};
 use crate::export::{ExportError, ExportSettings, export, previews};
 use crate::fit::{self, Fit};
@@ -22,7 +23,7 @@ use crate::layout::Layout;
 use crate::manifest::{JobRecord, Manifest, OutputRecord, tool};
 use crate::prepress::{PdfX, Prepress};
 use crate::project::Project;
-use crate::resolve::{ColumnMeasure, Document, SizeRequest, resolve};
+use crate::resolve::{Document, SizeRequest, resolve};
 use crate::typeset::{Job, Typesetter};
 use crate::write::write_atomic;
 
@@ -526,8 +527,8 @@ impl Session {
                 fit.body_size_pt, fit.overflow_mm
             ))
         };
-        document.style.columns = self.measure_columns(&mut document, layout_name)?;
-        let searched = self.search_size(&mut document, layout_name)?;
+        let measure = self.measure_table(&mut document, layout_name)?;
+        let searched = self.search_size(&mut document, layout_name, measure.as_ref())?;
         if let Some((fit, _)) = searched.as_ref().filter(|(fit, _)| !fit.fits) {
             return Err(overflow(*fit));
         }
@@ -564,16 +565,14 @@ impl Session {
         Ok(Typeset { document, paged, fit, smallest_text_pt, warnings, job })
     }
 
-    /// Measures how wide each column's content is, in one compile at a reference size:
-    /// the template lays out each column's cells twice, unbroken and broken at every
-    /// opportunity, a page each (`<flyerpress-measure>`). `None` for a template that
-    /// does not measure: it then sets its own widths.
-    fn measure_columns(
+    /// Measures every table cell's words and lines in one compile at the reference
+    /// size (`<flyerpress-measure>`), for [`TableMeasure::solve`]. `None` for a
+    /// template that does not measure: it then sets its own widths.
+    fn measure_table(
         &self,
         document: &mut Document,
         layout_name: &str,
-    ) -> Result<Option<Vec<ColumnMeasure>>, Error> {
-        const REFERENCE_PT: f64 = 10.0;
+    ) -> Result<Option<TableMeasure>, Error> {
         let request = SizeRequest {
             body_size: REFERENCE_PT,
             probe: true,
@@ -584,22 +583,10 @@ impl Session {
         if !inspect::is_measure(&paged) {
             return Ok(None);
         }
-        let lines = inspect::line_widths(&paged);
-        let inset = 2.0 * 0.45 * REFERENCE_PT;
-        let per_pt = |mm: f64| Abs::mm(mm).to_pt() / REFERENCE_PT;
-        let columns: Vec<ColumnMeasure> = lines
-            .chunks(2)
-            .map(|pair| {
-                let ((narrow, _), (natural, text)) =
-                    (pair[0], pair.get(1).copied().unwrap_or(pair[0]));
-                ColumnMeasure {
-                    min: per_pt(narrow) + inset / REFERENCE_PT,
-                    max: per_pt(natural.max(narrow)) + inset / REFERENCE_PT,
-                    text: per_pt(text),
-                }
-            })
-            .collect();
-        Ok(Some(columns))
+        let pages = inspect::page_lines(&paged);
+        let measure = TableMeasure::read(document, &pages, document.style.sizes.cell_inset)?;
+        document.style.column_widths = Some(Default::default());
+        Ok(Some(measure))
     }
 
     /// Searches the body size by laying out the content alone at each size tried;
@@ -611,11 +598,15 @@ impl Session {
         &self,
         document: &mut Document,
         layout_name: &str,
+        measure: Option<&TableMeasure>,
     ) -> Result<Option<(Fit, Vec<f64>)>, Error> {
-        let (_, height) = document.style.area();
+        let (width, height) = document.style.area();
         let sizes = document.style.sizes.clone();
         let mut tried: Vec<(f64, Vec<Abs>)> = Vec::new();
         let searched = fit::search(&sizes, height, |body_size| {
+            if let (Some(measure), Some(solved)) = (measure, &mut document.style.column_widths) {
+                solved.solve(measure, body_size, width.to_pt());
+            }
             let request =
                 SizeRequest { body_size, probe: true, spare_mm: Vec::new(), measure: false };
             let (_, paged, _) = self.compile(document, layout_name, Some(request)).map_err(Some)?;

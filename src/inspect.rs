@@ -161,9 +161,44 @@ pub struct Rule {
     pub x_mm: [f64; 2],
 }
 
+/// A straight vertical line drawn with a stroke, such as a table's column rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerticalRule {
+    /// The page it is on, from 0.
+    pub page: usize,
+    /// Its place on the page, from the left, in millimetres.
+    pub x_mm: f64,
+    /// Where it starts and ends, from the top, in millimetres.
+    pub y_mm: [f64; 2],
+}
+
 /// Every horizontal stroked line of every page.
 pub fn horizontal_rules(document: &PagedDocument) -> Vec<Rule> {
-    fn walk(page: usize, frame: &Frame, ts: Transform, out: &mut Vec<Rule>) {
+    stroked_lines(document)
+        .filter(|(_, a, b)| (a.y - b.y).abs() < Abs::pt(0.01))
+        .map(|(page, a, b)| Rule {
+            page,
+            y_mm: a.y.to_mm(),
+            x_mm: [a.x.min(b.x).to_mm(), a.x.max(b.x).to_mm()],
+        })
+        .collect()
+}
+
+/// Every vertical stroked line of every page.
+pub fn vertical_rules(document: &PagedDocument) -> Vec<VerticalRule> {
+    stroked_lines(document)
+        .filter(|(_, a, b)| (a.x - b.x).abs() < Abs::pt(0.01))
+        .map(|(page, a, b)| VerticalRule {
+            page,
+            x_mm: a.x.to_mm(),
+            y_mm: [a.y.min(b.y).to_mm(), a.y.max(b.y).to_mm()],
+        })
+        .collect()
+}
+
+/// Every stroked straight line of every page, as its page and end points.
+fn stroked_lines(document: &PagedDocument) -> impl Iterator<Item = (usize, Point, Point)> {
+    fn walk(page: usize, frame: &Frame, ts: Transform, out: &mut Vec<(usize, Point, Point)>) {
         for (pos, item) in frame.items() {
             let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
             match item {
@@ -172,11 +207,7 @@ pub fn horizontal_rules(document: &PagedDocument) -> Vec<Rule> {
                 }
                 FrameItem::Shape(shape, _) if shape.stroke.is_some() => {
                     if let Geometry::Line(end) = shape.geometry {
-                        let (a, b) = (Point::zero().transform(here), end.transform(here));
-                        if (a.y - b.y).abs() < Abs::pt(0.01) {
-                            let (x0, x1) = (a.x.min(b.x).to_mm(), a.x.max(b.x).to_mm());
-                            out.push(Rule { page, y_mm: a.y.to_mm(), x_mm: [x0, x1] });
-                        }
+                        out.push((page, Point::zero().transform(here), end.transform(here)));
                     }
                 }
                 _ => {}
@@ -187,7 +218,7 @@ pub fn horizontal_rules(document: &PagedDocument) -> Vec<Rule> {
     for (index, page) in document.pages().iter().enumerate() {
         walk(index, &page.frame, Transform::identity(), &mut out);
     }
-    out
+    out.into_iter()
 }
 
 /// The linear scale of a transform (the square root of its area factor).
@@ -213,22 +244,36 @@ pub fn is_measure(document: &PagedDocument) -> bool {
         .is_some_and(|label| document.introspector().query_label(label).is_ok())
 }
 
-/// The width of the widest line of each page and the widths of all its lines added up,
-/// in millimetres: runs that share a baseline form a line.
-pub fn line_widths(document: &PagedDocument) -> Vec<(f64, f64)> {
+/// The lines of one page, top to bottom, and the page's height.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageLines {
+    /// The width of each line, in points: runs that share a baseline form a line.
+    pub widths_pt: Vec<f64>,
+    /// The height of the page, in points.
+    pub height_pt: f64,
+}
+
+/// The lines of every page, for pages as wide and tall as their content.
+pub fn page_lines(document: &PagedDocument) -> Vec<PageLines> {
     let runs = text_runs(document);
-    (0..document.pages().len())
-        .map(|page| {
+    document
+        .pages()
+        .iter()
+        .enumerate()
+        .map(|(index, page)| {
             let mut lines: Vec<(f64, f64, f64)> = Vec::new();
-            for run in runs.iter().filter(|r| r.page == page) {
+            for run in runs.iter().filter(|r| r.page == index) {
                 let (left, right) = (run.x_mm, run.x_mm + run.width_mm);
                 match lines.iter_mut().find(|(y, ..)| (y - run.y_mm).abs() < 0.01) {
                     Some(line) => (line.1, line.2) = (line.1.min(left), line.2.max(right)),
                     None => lines.push((run.y_mm, left, right)),
                 }
             }
-            let widths = lines.iter().map(|(_, left, right)| right - left);
-            (widths.clone().fold(0.0, f64::max), widths.sum())
+            lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+            PageLines {
+                widths_pt: lines.iter().map(|(_, l, r)| Abs::mm(r - l).to_pt()).collect(),
+                height_pt: page.frame.height().to_pt(),
+            }
         })
         .collect()
 }

@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod check;
+pub mod columns;
 pub mod content;
 pub mod eject;
 pub mod error;

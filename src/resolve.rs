@@ -5,6 +5,7 @@
 use serde::Serialize;
 use typst::layout::Abs;
 
+use crate::columns::SolvedWidths;
 use crate::content::{Column, ColumnKind, Date, EditionConfig, Review, Row};
 use crate::error::Error;
 use crate::hyphenate::Hyphenator;
@@ -115,10 +116,10 @@ pub struct Style {
     /// The body size flyerpress chose (or is trying); absent, the template searches it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fit: Option<SizeRequest>,
-    /// How wide each column's content is, measured by flyerpress; the template sets
-    /// the column widths from it at every body size. Absent, it uses fixed fractions.
+    /// The column widths flyerpress solved for each body size tried (see
+    /// [`crate::columns`]). Absent, the template uses fixed fractions.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub columns: Option<Vec<ColumnMeasure>>,
+    pub column_widths: Option<SolvedWidths>,
 }
 
 /// The stripe as the template draws it.
@@ -170,18 +171,6 @@ pub fn side_blocks(sides: &[Side], all_sections: &[String]) -> Vec<Vec<BlockMode
             blocks
         })
         .collect()
-}
-
-/// How wide a column's content is, in points per point of body size (so that it
-/// scales with the size), cell padding included.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct ColumnMeasure {
-    /// The widest piece that cannot break (a word): the column is never narrower.
-    pub min: f64,
-    /// The widest line set without breaks: the column never needs to be wider.
-    pub max: f64,
-    /// All its lines set without breaks, end to end: how much text it holds.
-    pub text: f64,
 }
 
 /// A body size given to the template.
@@ -405,7 +394,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
             fonts: layout.fonts.clone(),
             sizes: layout.sizes.clone(),
             fit: None,
-            columns: None,
+            column_widths: None,
         },
         title,
         legend,

@@ -1651,7 +1651,13 @@ fn text_below_the_layouts_minimum_fails_naming_edition_layout_text_and_size() {
 }
 
 /// One job laid out: edition, layout, its text runs and its horizontal rules.
-type LaidOut = (String, String, Vec<flyerpress::inspect::TextRun>, Vec<flyerpress::inspect::Rule>);
+/// One job laid out: edition, layout, text runs, horizontal and vertical rules.
+type LaidOut = (
+    String,
+    String,
+    Vec<flyerpress::inspect::TextRun>,
+    (Vec<flyerpress::inspect::Rule>, Vec<flyerpress::inspect::VerticalRule>),
+);
 
 /// The text runs and rules of every edition in every layout, laid out once.
 fn all_runs() -> &'static Vec<LaidOut> {
@@ -1665,7 +1671,10 @@ fn all_runs() -> &'static Vec<LaidOut> {
             .map(|&(lang, layout)| {
                 let typeset = session.typeset(lang, layout).unwrap();
                 let runs = flyerpress::inspect::text_runs(&typeset.paged);
-                let rules = flyerpress::inspect::horizontal_rules(&typeset.paged);
+                let rules = (
+                    flyerpress::inspect::horizontal_rules(&typeset.paged),
+                    flyerpress::inspect::vertical_rules(&typeset.paged),
+                );
                 (lang.clone(), layout.clone(), runs, rules)
             })
             .collect()
@@ -1810,7 +1819,7 @@ fn every_hyphenation_keeps_three_letters_either_side_and_spares_names_and_headin
 fn tables_end_the_same_distance_above_the_footnotes_in_every_edition() {
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     let mut gaps = std::collections::BTreeMap::<(String, usize), Vec<(String, f64)>>::new();
-    for (lang, layout, runs, rules) in all_runs() {
+    for (lang, layout, runs, (rules, _)) in all_runs() {
         // A sheet repeats the leaflet, which is measured itself.
         if session.project.layouts[layout].layout.sheet.is_some() {
             continue;
@@ -1849,11 +1858,11 @@ fn tables_end_the_same_distance_above_the_footnotes_in_every_edition() {
 #[test]
 fn no_glyph_touches_a_table_rule() {
     let mut failures = Vec::new();
-    for (lang, layout, runs, rules) in all_runs() {
+    // Half the rule's 0.6 pt stroke and 0.2 pt of air, in millimetres.
+    let clear = 0.5 * 25.4 / 72.0;
+    for (lang, layout, runs, (rules, columns)) in all_runs() {
         for run in runs {
             let Some([left, top, right, bottom]) = run.ink_mm else { continue };
-            // Half the rule's 0.6 pt stroke and 0.2 pt of air, in millimetres.
-            let clear = 0.5 * 25.4 / 72.0;
             let touched = rules.iter().find(|rule| {
                 rule.page == run.page
                     && rule.x_mm[0] < right
@@ -1869,6 +1878,26 @@ fn no_glyph_touches_a_table_rule() {
                     rule.y_mm
                 ));
             }
+            // Across: no line runs out of its column into the next.
+            let crossed = columns.iter().find(|rule| {
+                rule.page == run.page
+                    && rule.y_mm[0] < bottom
+                    && rule.y_mm[1] > top
+                    && rule.x_mm > left - clear
+                    && rule.x_mm < right + clear
+            });
+            if let Some(rule) = crossed {
+                failures.push(format!(
+                    "{lang}/{layout} page {}: `{}` (ink {left:.2} to {right:.2} mm) touches the column rule at {:.2} mm",
+                    run.page + 1,
+                    run.text,
+                    rule.x_mm
+                ));
+            }
+        }
+        let across = columns.iter().filter(|rule| rule.y_mm[1] - rule.y_mm[0] > 1.0).count();
+        if across < 6 {
+            failures.push(format!("{lang}/{layout}: only {across} column rules found"));
         }
     }
     assert!(
