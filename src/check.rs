@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::content::{ColumnKind, Facts};
 use crate::error::{Location, Problem, Problems};
 use crate::layout::{Block, ColorMode, Layout, Sizes, Vision};
+use crate::locale::EditionLocale;
 use crate::markup;
 use crate::project::{LayoutFile, PaletteFile, Project};
 use crate::typeset::Typesetter;
@@ -130,7 +131,17 @@ fn check_config(project: &Project, errors: &mut Problems) {
             format!("the base edition `{}` needs an entry under `editions`", config.base),
         );
     }
-    for lang in config.editions.keys() {
+    for (lang, edition) in &config.editions {
+        if let Some(tag) = &edition.locale
+            && EditionLocale::parse(tag).is_none()
+        {
+            errors.push(
+                project.config_file.locate(&format!("editions.{lang}.locale")),
+                format!(
+                    "edition `{lang}`: locale `{tag}` is not a BCP 47 tag; expected a                      language code with optional script and region, e.g. `en-150` or `pt-BR`"
+                ),
+            );
+        }
         if !project.editions.contains_key(lang) && !project.broken.contains_key(lang) {
             errors.push(
                 project.config_file.locate(&format!("editions.{lang}")),
@@ -584,7 +595,7 @@ fn check_coverage(project: &Project, typesetter: &Typesetter, errors: &mut Probl
             })
             .collect();
         let config = project.edition_config(lang);
-        let stamp = crate::resolve::version_stamp("", lang, &config);
+        let stamp = crate::resolve::version_stamp("", &project.locale(lang), &config);
         texts.push((project.config_file.locate(&format!("editions.{lang}")), stamp));
         texts.extend(fact_texts(project));
         for (location, text) in &texts {

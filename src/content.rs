@@ -40,6 +40,11 @@ pub struct EditionConfig {
     /// or with none where they may not (`Android`), replacing the language's patterns.
     #[serde(default)]
     pub hyphenation: Vec<String>,
+    /// The locale whose conventions (direction, date) the edition follows, as a BCP 47
+    /// tag, where the edition code is not that locale: `en-150` for English as written
+    /// in Europe. Absent, the code.
+    #[serde(default)]
+    pub locale: Option<String>,
 }
 
 /// Whether an edition's text has been reviewed.

@@ -11,7 +11,6 @@ use crate::content::Review;
 use crate::error::Error;
 use crate::export::xml_escape;
 use crate::project::Project;
-use crate::resolve::{direction, format_date};
 use crate::write::write_atomic;
 
 /// The gallery's file name inside the output folder.
@@ -57,7 +56,8 @@ pub fn gallery_html(project: &Project, out: &Path) -> String {
 
 fn section(html: &mut String, project: &Project, out: &Path, lang: &str) {
     let config = project.edition_config(lang);
-    let dir = direction(lang.split('-').next().unwrap_or(lang));
+    let locale = project.locale(lang);
+    let dir = locale.dir();
     let review = match config.review {
         Review::Reviewed => "reviewed",
         Review::Draft => "draft",
@@ -68,7 +68,7 @@ fn section(html: &mut String, project: &Project, out: &Path, lang: &str) {
          <small>{lang} · {} · {} · {review}</small></h2>\n<ul>\n",
         xml_escape(&config.name),
         xml_escape(&config.code),
-        xml_escape(&format_date("en", config.date)),
+        xml_escape(&locale.format_date(config.date)),
     );
     for layout in project.layouts.keys().filter(|layout| project.offers(layout, lang)) {
         let id = JobId { edition: lang.to_owned(), layout: layout.clone() };

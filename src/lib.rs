@@ -20,6 +20,7 @@ pub mod impose;
 pub mod inspect;
 pub mod layout;
 pub mod load;
+pub mod locale;
 pub mod manifest;
 pub mod markup;
 pub mod prepress;

@@ -9,6 +9,7 @@ use crate::content::{Config, Date, EditionConfig, Facts, Review, Strings};
 use crate::error::{Error, Location, Problem, Problems};
 use crate::layout::{Layout, Palette};
 use crate::load::{line_of_key, read_yaml};
+use crate::locale::EditionLocale;
 use crate::typeset::Templates;
 
 /// The file of project settings inside `content/`.
@@ -191,7 +192,16 @@ impl Project {
             date: base_date.unwrap_or(Date { year: 2000, month: 1, day: 1 }),
             review: Review::Draft,
             hyphenation: Vec::new(),
+            locale: None,
         }
+    }
+
+    /// The locale an edition follows: its config's `locale`, else its code; the root
+    /// locale if neither is a BCP 47 tag (`check` reports that).
+    pub fn locale(&self, lang: &str) -> EditionLocale {
+        let config = self.config.editions.get(lang);
+        let tag = config.and_then(|c| c.locale.as_deref()).unwrap_or(lang);
+        EditionLocale::parse(tag).unwrap_or_else(EditionLocale::root)
     }
 
     /// Whether a layout is made for an edition (it is unless its `except` names it).

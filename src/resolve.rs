@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::hyphenate::Hyphenator;
 use crate::impose::{Imposition, impose};
 use crate::layout::{Block, Colors, Fonts, Layout, LegendShape, Page, Side, Sizes};
+use crate::locale::EditionLocale;
 use crate::markup::{self, Rich};
 use crate::project::{EditionFile, Project};
 
@@ -319,8 +320,8 @@ impl Texts<'_> {
 pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
     let facts = &project.facts;
     let edition_config = project.edition_config(lang);
-    let (language, region) = split_lang(lang);
-    let dir = direction(&language);
+    let locale = project.locale(lang);
+    let (language, region, dir) = (locale.language(), locale.region(), locale.dir());
     let edition = &project.editions[lang];
     let base = &project.editions[&project.config.base];
     let texts = &Texts {
@@ -367,7 +368,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
     let version = format!(
         "{} {}",
         texts.plain("version"),
-        texts.ltr(version_stamp("", lang, &edition_config).trim_start())
+        texts.ltr(version_stamp("", &locale, &edition_config).trim_start())
     );
     Document {
         lang: Lang { edition: lang.to_owned(), dir, language, region, script: script(edition) },
@@ -418,8 +419,8 @@ fn stripe_model(page: &Page) -> StripeModel {
 }
 
 /// The version stamp, e.g. "Version: DK - 01.02.2026".
-pub fn version_stamp(label: &str, lang: &str, edition: &EditionConfig) -> String {
-    format!("{label} {} - {}", edition.code, format_date(lang, edition.date))
+pub fn version_stamp(label: &str, locale: &EditionLocale, edition: &EditionConfig) -> String {
+    format!("{label} {} - {}", edition.code, locale.format_date(edition.date))
 }
 
 fn heading(column: &Column, project: &Project, texts: &Texts) -> Heading {
@@ -551,58 +552,4 @@ fn markers(row: &Row, column: &str) -> String {
 fn link(texts: &Texts, label: Rich, url: &str) -> Link {
     let display = url.trim_start_matches("https://").trim_start_matches("http://");
     Link { label, url: url.to_owned(), display: texts.ltr(display.trim_end_matches('/')) }
-}
-
-/// Splits an edition code like `pt-BR` into language and region.
-fn split_lang(code: &str) -> (String, Option<String>) {
-    let mut parts = code.split(['-', '_']);
-    let language = parts.next().unwrap_or(code).to_ascii_lowercase();
-    let region = parts.find(|p| p.len() == 2).map(|p| p.to_ascii_uppercase());
-    (language, region)
-}
-
-/// Writing direction of a language.
-pub fn direction(language: &str) -> &'static str {
-    match language {
-        "ar" | "fa" | "he" | "ur" | "ps" | "yi" | "ckb" => "rtl",
-        _ => "ltr",
-    }
-}
-
-/// A date as the language writes it.
-pub fn format_date(lang: &str, date: Date) -> String {
-    let Date { year, month, day } = date;
-    match split_lang(lang).0.as_str() {
-        "en" => format!("{day:02}/{month:02}/{year}"),
-        "fr" | "es" | "it" | "pt" | "el" | "ar" | "fa" | "he" => {
-            format!("{day:02}/{month:02}/{year}")
-        }
-        "nl" => format!("{day:02}-{month:02}-{year}"),
-        "zh" | "ja" => format!("{year}年{month}月{day}日"),
-        "ko" => format!("{year}. {month}. {day}."),
-        "hu" | "lt" | "sv" => format!("{year}-{month:02}-{day:02}"),
-        _ => format!("{day:02}.{month:02}.{year}"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_follow_the_language() {
-        let date = Date { year: 2026, month: 2, day: 1 };
-        assert_eq!(format_date("da", date), "01.02.2026");
-        assert_eq!(format_date("de", date), "01.02.2026");
-        assert_eq!(format_date("zh", date), "2026年2月1日");
-        assert_eq!(format_date("sv", date), "2026-02-01");
-    }
-
-    #[test]
-    fn codes_split_into_language_and_region() {
-        assert_eq!(split_lang("pt-BR"), ("pt".into(), Some("BR".into())));
-        assert_eq!(split_lang("da"), ("da".into(), None));
-        assert_eq!(direction("ar"), "rtl");
-        assert_eq!(direction("da"), "ltr");
-    }
 }

@@ -1958,3 +1958,89 @@ fn no_chinese_line_is_one_character_alone() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The version stamp's date in every edition as CLDR writes it (short, full year), in
+/// the locale's calendar and digits, read from the PDFs.
+#[test]
+fn every_stamp_dates_the_edition_as_its_locale_writes_dates() {
+    let out = tempfile::tempdir().unwrap();
+    let output = build_args(&repo(), out.path(), &["--layout", "a4-screen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    // Bidi controls (LRM, RLM, isolates) are left out: they are not printed.
+    let printed = |text: &str| -> String {
+        squeeze(text)
+            .chars()
+            .filter(|c| !matches!(c, '\u{200e}' | '\u{200f}' | '\u{2066}'..='\u{2069}' | '\u{202a}'..='\u{202e}'))
+            .collect()
+    };
+    let expected = [
+        ("da", "DK-01.02.2026"),
+        ("de", "DE-27.11.2026"),
+        ("en", "EN-27/11/2026"),
+        ("el", "GR-27/11/2026"),
+        ("es", "ES-27/11/2026"),
+        ("fr", "FR-27/11/2026"),
+        ("it", "IT-27/11/2026"),
+        ("nl", "NL-27-11-2026"),
+        ("pl", "PL-27.11.2026"),
+        ("tr", "TR-27.11.2026"),
+        ("uk", "UA-27.11.2026"),
+        ("zh", "ZH-2026/11/27"),
+        // Persian: the Solar Hijri calendar, Persian digits (6 Azar 1405).
+        ("fa", "۱۴۰۵/۹/۶"),
+        ("ar", "27/11/2026"),
+    ];
+    let mut failures = Vec::new();
+    for (lang, stamp) in expected {
+        let text = printed(&pdf_text(&out.path().join(lang).join("a4-screen.pdf")));
+        if !text.contains(stamp) {
+            let end: String = text.chars().skip(text.chars().count().saturating_sub(80)).collect();
+            failures.push(format!("{lang}: `{stamp}` not in …{end}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// New languages need content only: a language file and a config entry. Direction and
+/// date come from the locale (CLDR): Hebrew is right to left without anyone saying so.
+#[test]
+fn new_languages_take_direction_and_date_from_their_locale() {
+    let project = project_copy();
+    let content = project.path().join("content");
+    // Stand-in texts in scripts the bundled fonts cover (no Hebrew font is bundled).
+    for (lang, from) in [("sv", "da"), ("pt-BR", "es"), ("he", "ar"), ("ja", "zh")] {
+        std::fs::copy(content.join(format!("{from}.yaml")), content.join(format!("{lang}.yaml")))
+            .unwrap();
+    }
+    let mut config = std::fs::read_to_string(content.join("config.yaml")).unwrap();
+    config.push_str(
+        "  sv: { name: Svenska, code: SE, date: 2026-02-01, review: draft }\n\
+         \x20 pt-BR: { name: Português, code: BR, date: 2026-02-01, review: draft }\n\
+         \x20 he: { name: עברית, code: IL, date: 2026-02-01, review: draft }\n\
+         \x20 ja: { name: 日本語, code: JP, date: 2026-02-01, review: draft }\n",
+    );
+    std::fs::write(content.join("config.yaml"), config).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = build_args(
+        project.path(),
+        out.path(),
+        &["--lang", "sv,pt-BR,he,ja", "--layout", "a4-screen"],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let session = flyerpress::Session::open(project.path(), Default::default()).unwrap();
+    let layout = &session.project.layouts["a4-screen"].layout;
+    for (lang, dir, stamp) in [
+        ("sv", "ltr", "SE-2026-02-01"),
+        ("pt-BR", "ltr", "BR-01/02/2026"),
+        ("he", "rtl", "IL-1.2.2026"),
+        ("ja", "ltr", "JP-2026/02/01"),
+    ] {
+        let model = flyerpress::resolve::resolve(&session.project, lang, layout);
+        assert_eq!(model.lang.dir, dir, "{lang}");
+        let text: String = squeeze(&pdf_text(&out.path().join(lang).join("a4-screen.pdf")))
+            .chars()
+            .filter(|c| !matches!(c, '\u{200e}' | '\u{200f}' | '\u{2066}'..='\u{2069}'))
+            .collect();
+        assert!(text.contains(stamp), "{lang}: `{stamp}` not in {text}");
+    }
+}
