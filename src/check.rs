@@ -568,12 +568,24 @@ fn check_strings(
                 ));
             }
         }
+        // A key the facts do not use, close to one the edition lacks, is a typo: its
+        // text would never print, and the base text would print in its place.
+        let lacking: Vec<&String> =
+            keys.iter().filter(|key| edition.strings.get(key).is_none()).collect();
         for (key, text) in &edition.strings.0 {
             if !keys.contains(key) {
-                warnings.push(Problem::new(
-                    edition.file.locate(key),
-                    format!("string `{key}` is not used by the facts"),
-                ));
+                match lacking.iter().find(|lacked| near_miss(key, lacked)) {
+                    Some(near) => errors.push(
+                        edition.file.locate(key),
+                        format!(
+                            "unknown key `{key}`; did you mean `{near}`? (edition `{lang}` has                              no `{near}`, so its text would not be printed)"
+                        ),
+                    ),
+                    None => warnings.push(Problem::new(
+                        edition.file.locate(key),
+                        format!("string `{key}` is not used by the facts"),
+                    )),
+                }
             } else if let Err(e) = markup::parse(text) {
                 errors.push(edition.file.locate(key), e.to_string());
             }
@@ -649,6 +661,22 @@ fn fact_texts(project: &Project) -> Vec<(Location, String)> {
     texts
 }
 
+/// Whether `key` looks like a typo for `meant`: the same path up to the last part, and
+/// a last part of at least three letters one edit (two from six letters on) away.
+fn near_miss(key: &str, meant: &str) -> bool {
+    let split = |k: &'_ str| -> (String, String) {
+        match k.rsplit_once('.') {
+            Some((path, last)) => (path.to_owned(), last.to_owned()),
+            None => (String::new(), k.to_owned()),
+        }
+    };
+    let ((path, last), (meant_path, meant_last)) = (split(key), split(meant));
+    let edits = if meant_last.chars().count() >= 6 { 2 } else { 1 };
+    path == meant_path
+        && meant_last.chars().count() >= 3
+        && strsim::damerau_levenshtein(&last, &meant_last) <= edits
+}
+
 /// The characters of a text that need a glyph, each once: not whitespace, controls or
 /// invisible formatting characters (joiners, direction marks).
 fn unique_printed_chars(text: &str) -> Vec<char> {
@@ -673,4 +701,19 @@ fn unknown(what: &str, name: &str, expected: &str) -> String {
 fn names<'a>(items: impl Iterator<Item = &'a String>) -> String {
     let list: Vec<String> = items.map(|s| format!("`{s}`")).collect();
     if list.is_empty() { "(none)".to_owned() } else { list.join(", ") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_misses_are_typos_of_a_lacking_key() {
+        assert!(near_miss("titel", "title"));
+        assert!(near_miss("legend.opne", "legend.open"));
+        assert!(near_miss("columns.encrpytoin", "columns.encryption"));
+        assert!(!near_miss("legend.opne", "columns.open"), "another path");
+        assert!(!near_miss("footnotes.X", "footnotes.B"), "one-letter keys");
+        assert!(!near_miss("retired_key", "title"));
+    }
 }

@@ -2044,3 +2044,29 @@ fn new_languages_take_direction_and_date_from_their_locale() {
         assert!(text.contains(stamp), "{lang}: `{stamp}` not in {text}");
     }
 }
+
+/// A misspelt key would print the base language's text in its place: it fails its
+/// edition with the key it meant; the other editions are built.
+#[test]
+fn a_misspelt_key_fails_its_edition_with_the_key_it_meant() {
+    let project = project_copy();
+    edit(&project.path().join("content/en.yaml"), "\ntitle: ", "\ntitel: ");
+    let dir = project.path().to_str().unwrap();
+    let output =
+        flyerpress(&["build", "--project", dir, "--layout", "a4-screen", "--lang", "da,en"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = stderr(&output);
+    assert!(err.contains("content/en.yaml:3"), "{err}");
+    assert!(err.contains("unknown key `titel`; did you mean `title`?"), "{err}");
+    assert!(err.contains("failed: en / a4-screen"), "{err}");
+    assert!(project.path().join("output/da/a4-screen.pdf").exists());
+    assert!(!project.path().join("output/en").exists(), "something was written for en");
+    // A key the facts no longer use, like nothing the edition lacks, stays a warning.
+    edit(&project.path().join("content/en.yaml"), "\ntitel: ", "\ntitle: ");
+    let mut text = std::fs::read_to_string(project.path().join("content/en.yaml")).unwrap();
+    text.push_str("retired_key: no longer used\n");
+    std::fs::write(project.path().join("content/en.yaml"), text).unwrap();
+    let output = flyerpress(&["build", "--project", dir, "--layout", "a4-screen", "--lang", "en"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("string `retired_key` is not used by the facts"));
+}
