@@ -14,6 +14,7 @@ use typst_layout::PagedDocument;
 
 use crate::check::{CheckOptions, check};
 use crate::columns::{REFERENCE_PT, TableMeasure};
+use crate::content::Review;
 use crate::error::{Error, Location, Problem};
 use crate::export::{ExportError, ExportSettings, export, previews};
 use crate::fit::{self, Fit};
@@ -42,6 +43,8 @@ pub struct BuildOptions {
     pub check: CheckOptions,
     /// Rebuild everything, even outputs the manifest says are current.
     pub force: bool,
+    /// Build only editions a speaker has reviewed (what a publishing CI wants).
+    pub reviewed_only: bool,
     /// Parallel jobs; all cores when `None`.
     pub jobs: Option<usize>,
 }
@@ -233,7 +236,8 @@ pub fn plan(project: &Project, options: &BuildOptions) -> Result<Vec<JobId>, Err
         return Err(Error::Invalid(problems));
     }
     let mut jobs = Vec::new();
-    for edition in &editions {
+    let reviewed = |edition: &String| project.edition_config(edition).review == Review::Reviewed;
+    for edition in editions.iter().filter(|e| !options.reviewed_only || reviewed(e)) {
         for layout in &layouts {
             if project.offers(layout, edition) {
                 jobs.push(JobId { edition: edition.clone(), layout: layout.clone() });

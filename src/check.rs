@@ -13,7 +13,12 @@ use crate::typeset::Typesetter;
 
 /// The translation keys the facts need, in a stable order.
 pub fn text_keys(facts: &Facts) -> Vec<String> {
-    let mut keys = vec!["title".to_owned(), "version".to_owned()];
+    let mut keys = vec![
+        "title".to_owned(),
+        "version".to_owned(),
+        "draft.mark".to_owned(),
+        "draft.note".to_owned(),
+    ];
     for (id, status) in &facts.statuses {
         if status.legend {
             keys.push(format!("legend.{id}"));

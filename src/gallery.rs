@@ -59,13 +59,16 @@ fn section(html: &mut String, project: &Project, out: &Path, lang: &str) {
     let locale = project.locale(lang);
     let dir = locale.dir();
     let review = match config.review {
-        Review::Reviewed => "reviewed",
-        Review::Draft => "draft",
+        Review::Reviewed => "<span class=\"review reviewed\">Reviewed</span>",
+        Review::Draft => {
+            "<span class=\"review draft\">Draft: not yet reviewed by a speaker; \
+             the flyers say so</span>"
+        }
     };
     let _ = write!(
         html,
         "<section id=\"{lang}\">\n<h2><span lang=\"{lang}\" dir=\"{dir}\">{}</span> \
-         <small>{lang} · {} · {} · {review}</small></h2>\n<ul>\n",
+         <small>{lang} · {} · {}</small> {review}</h2>\n<ul>\n",
         xml_escape(&config.name),
         xml_escape(&config.code),
         xml_escape(&locale.format_date(config.date)),
@@ -136,6 +139,8 @@ h2 small{font-weight:normal;color:#5f6b73;font-size:.7em}\
 ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1.5rem}\
 li{width:400px}img{max-width:100%;height:auto;border:1px solid #ccd3d8}\
 .layout{font-weight:bold;margin:.3rem 0 0}p{margin:.2rem 0}\
+.review{font-size:.6em;padding:.15em .5em;border-radius:.3em;vertical-align:middle}\
+.reviewed{background:#d9f0d3;color:#1e5a1e}.draft{background:#fbe3c8;color:#7a3d00}\
 .missing{height:120px;background:#eceff1;display:flex;align-items:center;justify-content:center}";
 
 #[cfg(test)]

@@ -62,6 +62,10 @@ enum Command {
         /// Rebuild everything, even outputs that are current.
         #[arg(long)]
         force: bool,
+        /// Build only the editions a speaker has reviewed (`review: reviewed`), leaving
+        /// out drafts: for publishing.
+        #[arg(long)]
+        reviewed_only: bool,
         /// Jobs to run in parallel [default: all cores].
         #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
@@ -101,15 +105,18 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build { project, out, lang, layout, force, jobs } => build(&BuildOptions {
-            check: project.check(),
-            project: project.project,
-            out,
-            langs: lang,
-            layouts: layout,
-            force,
-            jobs: jobs.map(usize::from),
-        }),
+        Command::Build { project, out, lang, layout, force, reviewed_only, jobs } => {
+            build(&BuildOptions {
+                check: project.check(),
+                project: project.project,
+                out,
+                langs: lang,
+                layouts: layout,
+                force,
+                reviewed_only,
+                jobs: jobs.map(usize::from),
+            })
+        }
         Command::Check { project } => check(&project),
         Command::Status { project, record } => translation_status(&project, record),
         Command::Eject { project, lang, layout, dir } => eject(&project, &lang, &layout, &dir),

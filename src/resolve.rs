@@ -38,8 +38,11 @@ pub struct Document {
     pub links: Vec<Link>,
     /// The licence line.
     pub licence: String,
-    /// The version stamp, e.g. "Version: DK - 01.02.2026".
+    /// The version stamp, e.g. "Version: DK - 01.02.2026"; a draft's ends with the
+    /// draft mark.
     pub version: String,
+    /// For a draft edition, the line that says so.
+    pub draft_note: Option<Rich>,
     /// The publisher's site.
     pub site: Link,
 }
@@ -365,11 +368,12 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         .map(|id| link(texts, texts.rich(&format!("links.{id}")), &facts.links[id]))
         .collect();
     let (width_mm, height_mm) = layout.page.size_mm();
-    let version = format!(
-        "{} {}",
-        texts.plain("version"),
-        texts.ltr(version_stamp("", &locale, &edition_config).trim_start())
-    );
+    let draft = edition_config.review == Review::Draft;
+    let mut version = stamp_label(&texts.plain("version"));
+    version.push_str(&texts.ltr(version_stamp("", &locale, &edition_config).trim_start()));
+    if draft {
+        version = format!("{version} · {}", texts.plain("draft.mark"));
+    }
     Document {
         lang: Lang { edition: lang.to_owned(), dir, language, region, script: script(edition) },
         meta: Meta {
@@ -405,8 +409,16 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         links,
         licence: texts.ltr(facts.licence.clone()),
         version,
+        draft_note: draft.then(|| texts.prose("draft.note")),
         site: link(texts, Vec::new(), &facts.links["site"]),
     }
+}
+
+/// A label before the text it names: a space after it, unless it ends in full-width
+/// punctuation (`版本：`), which carries its own space.
+fn stamp_label(label: &str) -> String {
+    let full_width = |c: char| matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FF60}');
+    if label.ends_with(full_width) { label.to_owned() } else { format!("{label} ") }
 }
 
 fn stripe_model(page: &Page) -> StripeModel {

@@ -2070,3 +2070,45 @@ fn a_misspelt_key_fails_its_edition_with_the_key_it_meant() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("string `retired_key` is not used by the facts"));
 }
+
+/// A draft says so on every output, in its own language (the stamp's mark and a line
+/// above the footer); a reviewed edition does not; `--reviewed-only` leaves drafts out.
+#[test]
+fn drafts_are_marked_and_left_out_of_a_reviewed_only_build() {
+    let out = tempfile::tempdir().unwrap();
+    let output = build_args(&repo(), out.path(), &["--lang", "da,en,zh"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let layouts: Vec<&String> = session.project.layouts.keys().collect();
+    for layout in &layouts {
+        let text =
+            |lang: &str| squeeze(&pdf_text(&out.path().join(lang).join(format!("{layout}.pdf"))));
+        let en = text("en");
+        assert!(en.contains("27/11/2026·Draft"), "{layout}: no mark in the stamp: {en}");
+        assert!(
+            en.contains("Draft:thistranslationhasnotyetbeencheckedbyanativespeaker."),
+            "{layout}"
+        );
+        let zh = text("zh");
+        assert!(
+            zh.contains("2026/11/27·草稿") && zh.contains("草稿：本译文尚未经母语者审校。"),
+            "{layout}: {zh}"
+        );
+        let da = text("da");
+        assert!(!da.contains("Udkast"), "{layout}: the reviewed edition is marked");
+    }
+    let gallery = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(gallery.contains("class=\"review draft\""), "the gallery hides the draft state");
+
+    let reviewed = tempfile::tempdir().unwrap();
+    let output =
+        build_args(&repo(), reviewed.path(), &["--reviewed-only", "--layout", "a4-screen"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let built: Vec<String> = std::fs::read_dir(reviewed.path())
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(built, ["da"], "only the reviewed edition");
+}
