@@ -98,6 +98,7 @@ fn check_all(
     check_facts(project, &mut errors);
     check_layouts(project, typesetter, &mut errors);
     check_strings(project, options, &mut errors, &mut warnings);
+    check_punctuation(project, &mut warnings);
     if project.editions.contains_key(&project.config.base) {
         check_coverage(project, typesetter, &mut errors);
     }
@@ -664,6 +665,66 @@ fn fact_texts(project: &Project) -> Vec<(Location, String)> {
         facts.links.iter().map(|(id, url)| (file.locate(&format!("links.{id}")), url.clone())),
     );
     texts
+}
+
+/// Every quotation mark of any locale, and the typewriter's. `’` is left out: it is
+/// the apostrophe too.
+const QUOTATION_MARKS: &str = "\"“”„‟‚‘«»‹›「」『』〝〞＂";
+
+/// Punctuation as the edition's language writes it: quotation marks from its locale
+/// (CLDR) or its config's `quotes`; in Chinese and Japanese, full-width punctuation
+/// next to the characters, without spaces beside it.
+fn check_punctuation(project: &Project, warnings: &mut Vec<Problem>) {
+    for (lang, edition) in &project.editions {
+        let config = project.edition_config(lang);
+        let locale = project.locale(lang);
+        let cldr = locale.quotation_marks();
+        let mut allowed: String = cldr.concat().concat();
+        allowed.extend(config.quotes.iter().flat_map(|pair| pair.chars()));
+        let shown = cldr.iter().map(|[open, close]| format!("{open}…{close}"));
+        let shown: Vec<String> = shown.collect();
+        let cjk = |c: char| {
+            use unicode_script::{Script, UnicodeScript};
+            matches!(c.script(), Script::Han | Script::Hiragana | Script::Katakana)
+        };
+        let full_width = |c: char| matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF60}');
+        for (key, text) in &edition.strings.0 {
+            let mut warn = |message: String| {
+                warnings.push(Problem::new(edition.file.locate(key), message));
+            };
+            let mut foreign: Vec<char> = text
+                .chars()
+                .filter(|c| QUOTATION_MARKS.contains(*c) && !allowed.contains(*c))
+                .collect();
+            foreign.dedup();
+            if !foreign.is_empty() {
+                let marks: String =
+                    foreign.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+                warn(format!(
+                    "quotation marks {marks} are not `{lang}`'s; CLDR gives {} (or add the \
+                     pair to `editions.{lang}.quotes` in content/config.yaml)",
+                    shown.join(" and ")
+                ));
+            }
+            let chars: Vec<char> = text.chars().collect();
+            for pair in chars.windows(2) {
+                let (a, b) = (pair[0], pair[1]);
+                let latin = |c: char| ",.:;!?()".contains(c);
+                if (cjk(a) && latin(b)) || (latin(a) && cjk(b)) {
+                    warn(format!(
+                        "`{a}{b}`: Latin punctuation next to a character; CJK text takes the \
+                         full-width form (，。：；！？（）)"
+                    ));
+                } else if (full_width(a) && b == ' ') || (a == ' ' && full_width(b)) {
+                    warn(format!(
+                        "a space next to full-width `{}`: full-width punctuation carries its \
+                         own space",
+                        if a == ' ' { b } else { a }
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// Whether `key` looks like a typo for `meant`: the same path up to the last part, and

@@ -45,6 +45,10 @@ pub struct EditionConfig {
     /// in Europe. Absent, the code.
     #[serde(default)]
     pub locale: Option<String>,
+    /// Quotation marks the edition uses besides its locale's (CLDR's), as pairs of
+    /// opening and closing mark: `["»«"]` for the Danish and German book style.
+    #[serde(default)]
+    pub quotes: Vec<String>,
 }
 
 /// Whether an edition's text has been reviewed.

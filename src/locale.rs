@@ -10,6 +10,11 @@ use icu_locale::{Locale, LocaleDirectionality};
 
 use crate::content::Date;
 
+/// CLDR's quotation marks per locale (`main/<locale>/delimiters.json` of
+/// `cldr-misc-full`, see data/README.md): opening and closing, then the alternate
+/// (inner) pair. A locale is listed only where it differs from its parent.
+const DELIMITERS: &str = include_str!("../data/cldr-delimiters.json");
+
 /// An edition's locale: its code (`pt-BR`), or the `locale` its config gives.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EditionLocale {
@@ -45,6 +50,28 @@ impl EditionLocale {
     /// written right to left.
     pub fn is_right_to_left(&self) -> bool {
         LocaleDirectionality::new_extended().is_right_to_left(&self.locale.id)
+    }
+
+    /// The locale's quotation marks as CLDR gives them: `[open, close]` for quotes and
+    /// for quotes within quotes. From the nearest locale listed (`en-150`, then `en`),
+    /// English's if none is.
+    pub fn quotation_marks(&self) -> [[String; 2]; 2] {
+        static TABLE: std::sync::OnceLock<std::collections::HashMap<String, [String; 4]>> =
+            std::sync::OnceLock::new();
+        let table = TABLE.get_or_init(|| serde_json::from_str(DELIMITERS).unwrap_or_default());
+        let tag = self.locale.id.to_string();
+        let mut candidates: Vec<&str> = Vec::new();
+        let mut rest = tag.as_str();
+        loop {
+            candidates.push(rest);
+            match rest.rsplit_once('-') {
+                Some((parent, _)) => rest = parent,
+                None => break,
+            }
+        }
+        let found = candidates.iter().find_map(|c| table.get(*c)).or_else(|| table.get("en"));
+        let [a, b, c, d] = found.cloned().unwrap_or_else(|| ["“", "”", "‘", "’"].map(String::from));
+        [[a, b], [c, d]]
     }
 
     /// `rtl` or `ltr`, as the template and HTML write it.
@@ -96,6 +123,18 @@ mod tests {
         assert_eq!(locale("sv").format_date(date), "2026-02-01");
         assert_eq!(locale("zh").format_date(date), "2026/2/1");
         assert_eq!(locale("fa").format_date(date), "۱۴۰۴/۱۱/۱۲");
+    }
+
+    #[test]
+    fn quotation_marks_come_from_cldr() {
+        let marks = |tag: &str| locale(tag).quotation_marks().concat().concat();
+        assert_eq!(marks("de"), "„“‚‘");
+        assert_eq!(marks("en-150"), "“”‘’");
+        assert_eq!(marks("fr"), "«»«»");
+        assert_eq!(marks("ja"), "「」『』");
+        assert_eq!(marks("fr-CH"), "«»‹›");
+        assert_eq!(marks("pt-PT"), "«»“”");
+        assert_eq!(marks("zh-Hant-TW"), "「」『』");
     }
 
     #[test]

@@ -193,6 +193,7 @@ impl Project {
             review: Review::Draft,
             hyphenation: Vec::new(),
             locale: None,
+            quotes: Vec::new(),
         }
     }
 

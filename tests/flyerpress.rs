@@ -2112,3 +2112,30 @@ fn drafts_are_marked_and_left_out_of_a_reviewed_only_build() {
         .collect();
     assert_eq!(built, ["da"], "only the reviewed edition");
 }
+
+/// Quotation marks are the language's (CLDR's, or the house style its config names);
+/// Chinese takes full-width punctuation without spaces beside it. `check` warns, naming
+/// file, line and key, and is silent on the shipped editions.
+#[test]
+fn check_warns_about_punctuation_that_is_not_the_languages() {
+    let shipped = flyerpress(&["check", "--project", repo().to_str().unwrap()]);
+    assert!(shipped.status.success(), "{}", stderr(&shipped));
+    let quiet = stderr(&shipped);
+    assert!(!quiet.contains("quotation marks") && !quiet.contains("full-width"), "{quiet}");
+
+    let project = project_copy();
+    edit(&project.path().join("content/en.yaml"), "“Secret chats”", "„Secret chats“");
+    edit(&project.path().join("content/zh.yaml"), "只能手动开启，且", "只能手动开启, 且");
+    edit(&project.path().join("content/zh.yaml"), "（服务器之间", "（ 服务器之间");
+    let output = flyerpress(&["check", "--project", project.path().to_str().unwrap()]);
+    let err = stderr(&output);
+    assert!(
+        err.contains("content/en.yaml:48:1 (key `footnotes.T`): quotation marks `„` are not `en`'s; CLDR gives “…” and ‘…’"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/zh.yaml:47:1 (key `footnotes.T`): `启,`: Latin punctuation"),
+        "{err}"
+    );
+    assert!(err.contains("(key `notes.rocketchat`): a space next to full-width `（`"), "{err}");
+}
