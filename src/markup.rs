@@ -12,6 +12,10 @@ pub struct Span {
     pub text: String,
     /// Whether the run is bold.
     pub bold: bool,
+    /// Whether the run must stay on one line (a heading or name in a script that
+    /// breaks between any two characters).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub whole: bool,
 }
 
 /// Text made of styled runs, as it reaches the template.
@@ -33,7 +37,7 @@ pub fn parse(input: &str) -> Result<Rich, MarkupError> {
     let mut opened_at = 0;
     let mut push = |text: &str, bold: bool| {
         if !text.is_empty() {
-            spans.push(Span { text: text.to_owned(), bold });
+            spans.push(Span { text: text.to_owned(), bold, whole: false });
         }
     };
     for (at, marker) in input.match_indices("**") {
@@ -51,7 +55,7 @@ pub fn parse(input: &str) -> Result<Rich, MarkupError> {
 
 /// Text without markup, as a single regular run (names, URLs, codes).
 pub fn plain(text: impl Into<String>) -> Rich {
-    vec![Span { text: text.into(), bold: false }]
+    vec![Span { text: text.into(), bold: false, whole: false }]
 }
 
 /// The text of runs without their styles.
@@ -64,7 +68,7 @@ mod tests {
     use super::*;
 
     fn span(text: &str, bold: bool) -> Span {
-        Span { text: text.into(), bold }
+        Span { text: text.into(), bold, whole: false }
     }
 
     #[test]

@@ -439,10 +439,23 @@ fn heading(column: &Column, project: &Project, texts: &Texts) -> Heading {
     Heading {
         id: column.id.clone(),
         kind: column.kind,
-        title: texts.rich(&format!("columns.{}", column.id)),
+        title: whole(texts.rich(&format!("columns.{}", column.id))),
         note: column.note.then(|| texts.rich(&format!("columns.{}_note", column.id))),
         link: column.link.as_ref().map(|l| project.facts.links[l].clone()),
     }
+}
+
+/// Text that never breaks between Chinese or Japanese characters, as headings and
+/// names must not: its spans in such a script are marked whole, and the template sets
+/// each on one line. (Typst breaks between any two such characters, as running text
+/// may; Latin headings and names break only at spaces, as they get no soft hyphens.)
+fn whole(rich: Rich) -> Rich {
+    use unicode_script::{Script, UnicodeScript};
+    let ideographic =
+        |c: char| matches!(c.script(), Script::Han | Script::Hiragana | Script::Katakana);
+    rich.into_iter()
+        .map(|span| markup::Span { whole: span.text.chars().any(ideographic), ..span })
+        .collect()
 }
 
 /// The rows of a section; a network cell covers the following rows that share it.
@@ -547,7 +560,7 @@ fn names<'a>(project: &'a Project, edition: &'a EditionFile) -> Vec<&'a str> {
 fn system_name(id: &str, project: &Project, texts: &Texts) -> Rich {
     match &project.facts.systems[id].name {
         Some(name) => markup::plain(texts.ltr(name.clone())),
-        None => texts.rich(&format!("systems.{id}")),
+        None => whole(texts.rich(&format!("systems.{id}"))),
     }
 }
 

@@ -581,8 +581,13 @@ fn a_new_language_file_builds_with_defaults_and_a_warning() {
     assert!(output.status.success(), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(err.contains("edition `eo` has no entry under `editions`"), "{err}");
+    // The stamp: the code from the file name, the base edition's date as the locale
+    // writes it, the draft mark.
     let text = pdf_text(&out.path().join("eo/a4-screen.pdf"));
-    assert!(squeeze(&text).contains("Version:EO-27.11.2026"), "{text}");
+    let date = flyerpress::content::Date { year: 2026, month: 11, day: 27 };
+    let date = flyerpress::locale::EditionLocale::parse("eo").unwrap().format_date(date);
+    let stamp = format!("Version:EO-{date}·Draft");
+    assert!(squeeze(&text).contains(&stamp), "`{stamp}` not in {text}");
 }
 
 #[test]
@@ -1932,6 +1937,37 @@ fn names_stacked_in_a_cell_are_evenly_spaced_in_every_script() {
 fn no_chinese_line_is_one_character_alone() {
     let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
     let mut failures = Vec::new();
+    // Headings and names stand whole on one line.
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let model = flyerpress::resolve::resolve(
+        &session.project,
+        "zh",
+        &session.project.layouts["a4-screen"].layout,
+    );
+    let plain =
+        |rich: &flyerpress::markup::Rich| rich.iter().map(|s| s.text.as_str()).collect::<String>();
+    let mut whole: Vec<String> = model.columns.iter().map(|c| plain(&c.title)).collect();
+    for cell in model.sections.iter().flat_map(|s| s.rows.iter().flatten()) {
+        if matches!(cell.kind, flyerpress::content::ColumnKind::Systems) {
+            whole.extend(cell.lines.iter().map(plain).filter(|name| name.chars().any(is_han)));
+        }
+    }
+    assert!(whole.len() > 7, "{whole:?}");
+    for (lang, layout, runs, _) in all_runs().iter().filter(|(lang, ..)| lang == "zh") {
+        let mut lines: Vec<((usize, i64), String)> = Vec::new();
+        for run in runs {
+            let at = (run.page, (run.y_mm * 10.0).round() as i64);
+            match lines.iter_mut().find(|(a, _)| *a == at) {
+                Some((_, text)) => text.push_str(&run.text),
+                None => lines.push((at, run.text.clone())),
+            }
+        }
+        for text in &whole {
+            if !lines.iter().any(|(_, line)| line.contains(text.as_str())) {
+                failures.push(format!("{lang}/{layout}: `{text}` is not whole on one line"));
+            }
+        }
+    }
     for (lang, layout, runs, _) in all_runs().iter().filter(|(lang, ..)| lang == "zh") {
         for run in runs {
             let text: Vec<char> = run.text.trim().chars().collect();
