@@ -22,19 +22,21 @@ pub fn eject(
     dir: &Path,
 ) -> Result<Vec<PathBuf>, Error> {
     let project = &session.project;
+    // An edition whose file or strings are broken cannot be ejected, as it cannot be
+    // built: the same problems as `build` reports.
+    if let Some(problems) = session.broken.get(lang) {
+        return Err(Error::Invalid(problems.clone()));
+    }
     let layout = &project.layouts[layout_name].layout;
-    // The model as flyerpress lays it out (columns measured), without the size it
-    // chose: the template searches it. An edition that does not fit is ejected from the
-    // resolved model all the same, to be fixed by hand.
+    // The model as flyerpress lays it out, with the body size, column widths and row
+    // padding it chose: the page is the same. An edition that does not fit is ejected
+    // from the resolved model all the same, without a size (the template searches
+    // one), to be fixed by hand.
     let typeset = session.typeset(lang, layout_name).ok();
     let body_size =
         typeset.as_ref().and_then(|t| t.document.style.fit.as_ref()).map(|f| f.body_size);
     let document = match &typeset {
-        Some(typeset) => {
-            let mut document = typeset.document.clone();
-            document.style.fit = None;
-            document
-        }
+        Some(typeset) => typeset.document.clone(),
         None => resolve(project, lang, layout),
     };
     let mut json = serde_json::to_string_pretty(&document)
@@ -91,11 +93,10 @@ fn readme(session: &Session, lang: &str, layout_name: &str, body_size: Option<f6
     if let Some(size) = body_size {
         let _ = write!(
             text,
-            "The template chooses the body size itself: the largest, between `body_min` and\n\
-             `body_max` in `style.sizes`, at which the page content fits, so edited text still\n\
-             fits the page. To fix the size instead (and compile faster), add\n\
-             `\"fit\": {{\"body_size\": {size}, \"probe\": false}}` to `style` (the size flyerpress\n\
-             chose).\n\n"
+            "`style.fit` holds the body size flyerpress chose (`\"body_size\": {size}`) and the\n\
+             row padding that ends the table where every edition's ends. After editing the\n\
+             text, remove `fit` from `style`: the template then searches the largest size,\n\
+             between `body_min` and `body_max` in `style.sizes`, at which the content fits.\n\n"
         );
     }
     let _ = write!(
