@@ -21,7 +21,7 @@ use crate::fit::{self, Fit};
 use crate::gallery::write_gallery;
 use crate::inspect;
 use crate::layout::Layout;
-use crate::manifest::{JobRecord, Manifest, OutputRecord, tool};
+use crate::manifest::{JobRecord, Manifest, OutputRecord, identity, tool};
 use crate::prepress::{PdfX, Prepress};
 use crate::project::Project;
 use crate::resolve::{Document, SizeRequest, resolve};
@@ -393,7 +393,7 @@ impl BuildContext<'_> {
     fn fingerprint(&self, layout_text: &str, profile: &[u8], model: &[u8]) -> String {
         let mut hasher = Sha256::new();
         for part in [
-            tool().as_bytes(),
+            identity().as_bytes(),
             layout_text.as_bytes(),
             profile,
             self.session.project.templates.digest().as_bytes(),

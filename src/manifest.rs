@@ -54,9 +54,29 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The tool and version, part of every fingerprint.
+/// The tool and version, as the manifest names them.
 pub fn tool() -> String {
     format!("flyerpress {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// What the running tool is, part of every fingerprint: its version and a digest of its
+/// executable, computed once per process. A build from changed code (the same version
+/// number) so never takes another build's outputs for current. Where the executable
+/// cannot be read, the version alone.
+pub fn identity() -> &'static str {
+    static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    IDENTITY.get_or_init(|| {
+        use sha2::{Digest, Sha256};
+        let executable = std::env::current_exe().and_then(std::fs::read);
+        match executable {
+            Ok(bytes) => {
+                let digest = Sha256::digest(&bytes);
+                let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+                format!("{} ({hex})", tool())
+            }
+            Err(_) => tool(),
+        }
+    })
 }
 
 impl Manifest {
@@ -112,5 +132,14 @@ mod tests {
         assert!(!manifest.is_current("da/x", "f", out), "deleted");
         manifest.save(out).unwrap();
         assert_eq!(Manifest::load(out), manifest);
+    }
+
+    #[test]
+    fn the_identity_names_the_version_and_the_executable() {
+        let id = identity();
+        assert!(id.starts_with(&tool()), "{id}");
+        let digest = id.trim_start_matches(&tool()).trim();
+        assert!(digest.len() == 18 && digest.starts_with('(') && digest.ends_with(')'), "{id}");
+        assert!(std::ptr::eq(id, identity()), "computed once");
     }
 }
