@@ -536,6 +536,13 @@ impl Session {
         if let Some((fit, _)) = searched.as_ref().filter(|(fit, _)| !fit.fits) {
             return Err(overflow(*fit));
         }
+        let searched = match searched {
+            Some((fit, spare_mm)) => {
+                let spare_mm = self.fill(&mut document, layout_name, fit.body_size_pt, spare_mm)?;
+                Some((fit, spare_mm))
+            }
+            None => None,
+        };
         let request = searched.as_ref().map(|(fit, spare_mm)| SizeRequest {
             body_size: fit.body_size_pt,
             probe: false,
@@ -591,6 +598,62 @@ impl Session {
         let measure = TableMeasure::read(document, &pages, document.style.sizes.cell_inset)?;
         document.style.column_widths = Some(Default::default());
         Ok(Some(measure))
+    }
+
+    /// The padding that fills each side's spare height. The template shares it out
+    /// evenly over the rows, but a row under a cell spanning rows may not grow by its
+    /// share (the spanning cell is taller still): where the table then grows by less
+    /// than the spare, the padding is raised in proportion, or halfway back where that was
+    /// too much, each time checked by laying the content out with it (four times at most).
+    fn fill(
+        &self,
+        document: &mut Document,
+        layout_name: &str,
+        body_size: f64,
+        spare_mm: Vec<f64>,
+    ) -> Result<Vec<f64>, Error> {
+        let (_, height) = document.style.area();
+        // Per side: the most padding known to fit, the least known not to.
+        let wanted = spare_mm.clone();
+        let mut fits = spare_mm.clone();
+        let mut too_much: Vec<Option<f64>> = vec![None; spare_mm.len()];
+        let mut padding = spare_mm;
+        for _ in 0..4 {
+            if padding.iter().all(|s| *s < 0.5) {
+                break;
+            }
+            let request =
+                SizeRequest { body_size, probe: true, spare_mm: padding.clone(), measure: false };
+            let (_, paged, _) = self.compile(document, layout_name, Some(request))?;
+            let left: Vec<f64> =
+                paged.pages().iter().map(|p| (height - p.frame.height()).to_mm()).collect();
+            if left.len() != padding.len() {
+                break;
+            }
+            let mut next = padding.clone();
+            for (i, l) in left.iter().enumerate() {
+                if *l < 0.0 {
+                    too_much[i] = Some(padding[i]);
+                } else {
+                    fits[i] = padding[i];
+                    if *l <= 0.3 {
+                        continue;
+                    }
+                }
+                // Raised in proportion to what it gained, or halfway to what was too much.
+                let gained = wanted[i] - l;
+                next[i] = match too_much[i] {
+                    Some(over) => (fits[i] + over) / 2.0,
+                    None if gained > 0.1 => padding[i] * wanted[i] / gained,
+                    None => padding[i],
+                };
+            }
+            if next == padding {
+                break;
+            }
+            padding = next;
+        }
+        Ok(fits)
     }
 
     /// Searches the body size by laying out the content alone at each size tried;

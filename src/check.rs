@@ -706,7 +706,10 @@ fn check_punctuation(project: &Project, warnings: &mut Vec<Problem>) {
                     shown.join(" and ")
                 ));
             }
-            let chars: Vec<char> = text.chars().collect();
+            // As printed: the markup's `**` are not text.
+            let printed =
+                markup::parse(text).map_or_else(|_| text.clone(), |r| markup::to_plain(&r));
+            let chars: Vec<char> = printed.chars().collect();
             for pair in chars.windows(2) {
                 let (a, b) = (pair[0], pair[1]);
                 let latin = |c: char| ",.:;!?()".contains(c);

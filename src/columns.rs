@@ -11,14 +11,16 @@
 //! scaled from the reference. A column is never narrower than its widest word (no
 //! heading word breaks), never wider than its widest unbroken line needs. Between
 //! those bounds it predicts each cell's lines by filling them word by word, each
-//! row's height as its tallest cell's (a cell that spans rows is shared out among
-//! them, as Typst does), and grows, step by step, the column whose next step saves the
-//! most table height per point of width; a step is the width at which one of the
-//! column's cells loses a line. Height the table does not lose still counts a little
-//! (a hundredth), so that a row whose two cells both need to lose a line gets there
-//! one cell at a time. Width left when no step saves anything goes to the text
-//! columns that still wrap, in proportion to their text, and then to the names,
-//! network and location columns.
+//! row's height as its tallest cell's (a cell that spans rows adds what the rows lack
+//! to the last of them, as Typst does), and the table's height as the rows' sum plus a
+//! quarter of the cells' own heights: a cell that loses a line counts even where its
+//! row does not get shorter (a network cell spanning rows), which keeps text columns
+//! from being squeezed into many hyphenated lines for the last point of body size.
+//! The width to share out is cut into steps; from none given, the move of steps from
+//! one column (or from those not yet given) to another that lowers that height most
+//! is made until none does, first in 32 steps, then in 256 near the best found. Width
+//! left over goes to the text columns that still wrap, in proportion to their text,
+//! then to the names, network and location columns.
 //!
 //! A status column is often as wide as a word of its heading ("Verschlüsselung") while
 //! its cells hold a symbol. The solver also tries the table with those headings turned
@@ -44,7 +46,7 @@ const ROOM: f64 = 0.02;
 const TURN: f64 = 0.97;
 
 /// Table height a cell's own lines count for, besides the rows' heights.
-const CELL_WEIGHT: f64 = 0.01;
+const CELL_WEIGHT: f64 = 0.25;
 
 /// The widths the solver reasons in are those of the text at 1 pt: everything the
 /// measure gives is divided by the reference size.

@@ -432,7 +432,10 @@ fn stripe_model(page: &Page) -> StripeModel {
 
 /// The version stamp, e.g. "Version: DK - 01.02.2026".
 pub fn version_stamp(label: &str, locale: &EditionLocale, edition: &EditionConfig) -> String {
-    format!("{label} {} - {}", edition.code, locale.format_date(edition.date))
+    // The stamp reads left to right in every edition (code, then date): the marks CLDR
+    // puts in a right-to-left locale's date would turn it around.
+    let date = locale.format_date(edition.date).replace(['\u{200e}', '\u{200f}', '\u{61c}'], "");
+    format!("{label} {} - {date}", edition.code)
 }
 
 fn heading(column: &Column, project: &Project, texts: &Texts) -> Heading {
@@ -559,7 +562,11 @@ fn names<'a>(project: &'a Project, edition: &'a EditionFile) -> Vec<&'a str> {
 
 fn system_name(id: &str, project: &Project, texts: &Texts) -> Rich {
     match &project.facts.systems[id].name {
-        Some(name) => markup::plain(texts.ltr(name.clone())),
+        // A proper name (Facebook Messenger) stands whole on its line.
+        Some(name) => markup::plain(texts.ltr(name.clone()))
+            .into_iter()
+            .map(|s| markup::Span { whole: true, ..s })
+            .collect(),
         None => whole(texts.rich(&format!("systems.{id}"))),
     }
 }
