@@ -9,23 +9,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
-use typst::layout::Abs;
-use typst_layout::PagedDocument;
 
-use crate::check::{CheckOptions, check};
-use crate::columns::{REFERENCE_PT, TableMeasure};
+use crate::check::CheckOptions;
 use crate::content::Review;
 use crate::error::{Error, Location, Problem};
-use crate::export::{ExportError, ExportSettings, export, previews};
-use crate::fit::{self, Fit};
+use crate::export::{ExportSettings, export, previews};
 use crate::gallery::write_gallery;
-use crate::inspect;
-use crate::layout::Layout;
 use crate::manifest::{JobRecord, Manifest, OutputRecord, identity, tool};
 use crate::prepress::{PdfX, Prepress};
 use crate::project::Project;
-use crate::resolve::{Document, SizeRequest, resolve};
-use crate::typeset::{Job, Typesetter};
+use crate::resolve::resolve;
+use crate::session::Session;
 use crate::write::write_atomic;
 
 /// What to build, parsed once from the command line.
@@ -58,50 +52,6 @@ pub trait Progress: Sync {
     fn job_done(&self, report: &JobReport);
 }
 
-/// A project loaded, checked and ready to build, with its shared typesetter.
-pub struct Session {
-    /// The project.
-    pub project: Project,
-    /// Fonts and the standard library, shared by all jobs.
-    pub typesetter: Typesetter,
-    /// Warnings from checking the project.
-    pub warnings: Vec<Problem>,
-    /// Editions with problems of their own, by language code: their jobs fail, the
-    /// other editions build.
-    pub broken: BTreeMap<String, Vec<Problem>>,
-}
-
-impl Session {
-    /// Loads and checks a project. Problems in shared files (settings, facts,
-    /// layouts, the base edition) are an error listing every problem; problems of one
-    /// other edition are kept in [`Session::broken`].
-    pub fn open(project_dir: &Path, options: CheckOptions) -> Result<Session, Error> {
-        let project = Project::load(project_dir)?;
-        let typesetter = Typesetter::new(&project.fonts_dir())?;
-        let mut findings = check(&project, &typesetter, options);
-        let mut broken = project.broken.clone();
-        for (lang, problems) in std::mem::take(&mut findings.editions) {
-            broken.entry(lang).or_default().extend(problems);
-        }
-        if !findings.fatal.is_empty() {
-            // Nothing is built: report the editions' problems along with the rest.
-            for problem in broken.into_values().flatten() {
-                findings.fatal.push(problem.location, problem.message);
-            }
-            return Err(Error::Invalid(findings.fatal.into_sorted()));
-        }
-        let warnings = findings.warnings;
-        Ok(Session { project, typesetter, warnings, broken })
-    }
-
-    /// Every problem of the broken editions, sorted.
-    pub fn edition_problems(&self) -> Vec<Problem> {
-        let mut all: Vec<Problem> = self.broken.values().flatten().cloned().collect();
-        all.sort();
-        all
-    }
-}
-
 /// One edition in one layout.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct JobId {
@@ -123,22 +73,51 @@ impl JobId {
 pub struct JobReport {
     /// Which job.
     pub id: JobId,
-    /// Whether its outputs were current and it was not rebuilt.
-    pub skipped: bool,
-    /// Files written (or current, when skipped), with their sizes in bytes.
-    pub outputs: Vec<(PathBuf, u64)>,
-    /// What its outputs were made from, for the manifest.
-    pub record: Option<JobRecord>,
-    /// The body type size chosen, in points.
-    pub body_size_pt: Option<f64>,
-    /// The smallest type on the pages as printed, in points.
-    pub smallest_text_pt: Option<f64>,
+    /// Built, skipped or failed.
+    pub outcome: Outcome,
     /// Warnings: fallbacks to the base text, Typst warnings.
     pub warnings: Vec<String>,
-    /// Why the job failed, if it did.
-    pub error: Option<Error>,
     /// How long the job took.
     pub elapsed: Duration,
+}
+
+/// Built, skipped or failed.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Laid out and written.
+    Built {
+        /// The files written, for the manifest.
+        record: JobRecord,
+        /// The body type size chosen, in points; `None` for a template that takes
+        /// none.
+        body_size_pt: Option<f64>,
+        /// The smallest type on the pages as printed, in points.
+        smallest_text_pt: f64,
+    },
+    /// Its outputs were current: nothing was done.
+    Skipped(JobRecord),
+    /// It failed; its outputs from an earlier build, if any, are no longer current.
+    Failed(Error),
+}
+
+impl JobReport {
+    /// The job's files (written, or current when skipped) and their sizes in bytes.
+    pub fn files(&self) -> Vec<(&str, u64)> {
+        match &self.outcome {
+            Outcome::Built { record, .. } | Outcome::Skipped(record) => {
+                record.outputs.iter().map(|(path, r)| (path.as_str(), r.size)).collect()
+            }
+            Outcome::Failed(_) => Vec::new(),
+        }
+    }
+
+    /// Why the job failed, if it did.
+    pub fn error(&self) -> Option<&Error> {
+        match &self.outcome {
+            Outcome::Failed(error) => Some(error),
+            _ => None,
+        }
+    }
 }
 
 /// What became of a whole build.
@@ -148,19 +127,23 @@ pub struct BuildReport {
     pub warnings: Vec<Problem>,
     /// One report per job, in edition, layout order.
     pub jobs: Vec<JobReport>,
-    /// The gallery page listing every output.
-    pub gallery: PathBuf,
+    /// The gallery page listing every output, unless writing it failed.
+    pub gallery: Option<PathBuf>,
+    /// What failed after the jobs had written their files: saving the manifest or
+    /// writing the gallery. The jobs' outputs stand; a later build rebuilds them
+    /// when the manifest could not be saved.
+    pub unfinished: Vec<Error>,
 }
 
 impl BuildReport {
     /// How many jobs failed.
     pub fn failed(&self) -> usize {
-        self.jobs.iter().filter(|j| j.error.is_some()).count()
+        self.jobs.iter().filter(|j| j.error().is_some()).count()
     }
 
     /// How many jobs were skipped because their outputs were current.
     pub fn skipped(&self) -> usize {
-        self.jobs.iter().filter(|j| j.skipped).count()
+        self.jobs.iter().filter(|j| matches!(j.outcome, Outcome::Skipped(_))).count()
     }
 }
 
@@ -188,15 +171,20 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     });
     reports.sort_by(|a, b| a.id.cmp(&b.id));
     manifest.tool = tool();
-    for report in &mut reports {
-        match report.record.take() {
-            Some(record) => manifest.jobs.insert(report.id.key(), record),
-            None => manifest.jobs.remove(&report.id.key()),
+    for report in &reports {
+        match &report.outcome {
+            Outcome::Built { record, .. } | Outcome::Skipped(record) => {
+                manifest.jobs.insert(report.id.key(), record.clone())
+            }
+            Outcome::Failed(_) => manifest.jobs.remove(&report.id.key()),
         };
     }
-    manifest.save(&out)?;
-    let gallery = write_gallery(&session.project, &out)?;
-    Ok(BuildReport { warnings: session.warnings, jobs: reports, gallery })
+    let mut unfinished = Vec::new();
+    if let Err(error) = manifest.save(&out) {
+        unfinished.push(error);
+    }
+    let gallery = write_gallery(&session.project, &out).map_err(|e| unfinished.push(e)).ok();
+    Ok(BuildReport { warnings: session.warnings, jobs: reports, gallery, unfinished })
 }
 
 /// Runs the jobs on the pool, one job per worker at a time.
@@ -291,32 +279,17 @@ struct BuildContext<'a> {
 impl BuildContext<'_> {
     fn run(&self, id: JobId) -> JobReport {
         let start = Instant::now();
-        let mut report = JobReport {
-            id,
-            skipped: false,
-            outputs: Vec::new(),
-            record: None,
-            body_size_pt: None,
-            smallest_text_pt: None,
-            warnings: Vec::new(),
-            error: None,
-            elapsed: Duration::ZERO,
-        };
-        if let Err(error) = self.produce(&mut report) {
-            report.error = Some(error);
-            report.record = None;
-        }
-        report.elapsed = start.elapsed();
+        let mut warnings = Vec::new();
+        let outcome = self.produce(&id, &mut warnings).unwrap_or_else(Outcome::Failed);
         // Typst memoizes layouts across compilations; results no job has used for a
         // while are dropped, so memory stays flat however many documents a build has.
         typst::comemo::evict(1);
-        report
+        JobReport { id, outcome, warnings, elapsed: start.elapsed() }
     }
 
     /// Resolve, and unless the outputs are current, typeset, export and write one job.
-    fn produce(&self, report: &mut JobReport) -> Result<(), Error> {
+    fn produce(&self, id: &JobId, warnings: &mut Vec<String>) -> Result<Outcome, Error> {
         let session = self.session;
-        let id = report.id.clone();
         if let Some(problems) = session.broken.get(&id.edition) {
             return Err(Error::Invalid(problems.clone()));
         }
@@ -327,17 +300,10 @@ impl BuildContext<'_> {
         let profile = layout_file.profile.as_deref().unwrap_or_default();
         let fingerprint = self.fingerprint(&layout_file.file.text, profile, &json);
         if !self.force && self.manifest.is_current(&id.key(), &fingerprint, self.out) {
-            let record = self.manifest.jobs[&id.key()].clone();
-            report.outputs =
-                record.outputs.iter().map(|(path, r)| (self.out.join(path), r.size)).collect();
-            report.record = Some(record);
-            report.skipped = true;
-            return Ok(());
+            return Ok(Outcome::Skipped(self.manifest.jobs[&id.key()].clone()));
         }
         let typeset = session.typeset_model(document, &id.layout)?;
-        report.warnings.extend(typeset.warnings.iter().cloned());
-        report.body_size_pt = typeset.fit.map(|fit| fit.body_size_pt);
-        report.smallest_text_pt = Some(typeset.smallest_text_pt);
+        warnings.extend(typeset.warnings.iter().cloned());
         let ident = format!("flyerpress/{}/{}", id.edition, id.layout);
         let meta = &typeset.document.meta;
         let pdfx = match (&layout.pdf.output_intent, &layout_file.profile) {
@@ -377,14 +343,15 @@ impl BuildContext<'_> {
         files.push((THUMBNAIL_EXTENSION, thumbnail));
         let mut record = JobRecord { fingerprint, outputs: BTreeMap::new() };
         for (extension, bytes) in files {
-            let path = output_path(self.out, &id, extension);
-            write_atomic(&path, &bytes)?;
+            write_atomic(&output_path(self.out, id, extension), &bytes)?;
             let relative = format!("{}/{}.{extension}", id.edition, id.layout);
             record.outputs.insert(relative, OutputRecord::of(&bytes));
-            report.outputs.push((path, bytes.len() as u64));
         }
-        report.record = Some(record);
-        Ok(())
+        Ok(Outcome::Built {
+            record,
+            body_size_pt: typeset.fit.map(|fit| fit.body_size_pt),
+            smallest_text_pt: typeset.smallest_text_pt,
+        })
     }
 
     /// Everything a job's outputs depend on: the tool, the layout definition and its
@@ -404,319 +371,5 @@ impl BuildContext<'_> {
             hasher.update(part);
         }
         hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
-    }
-}
-
-/// Measures the laid-out pages as a print designer would: the smallest type as printed
-/// must reach the layout's `min_text_pt`, and no text may come closer to the trimmed
-/// edge (on a sheet, to its copy's edge) than the safety margin. Returns the smallest
-/// size.
-fn print_check(
-    paged: &PagedDocument,
-    document: &Document,
-    layout: &Layout,
-    layout_name: &str,
-    fit: Option<Fit>,
-) -> Result<f64, Error> {
-    let edition = &document.lang.edition;
-    let runs = inspect::text_runs(paged);
-    let Some(smallest) = inspect::smallest(&runs) else { return Ok(0.0) };
-    let minimum = layout.sizes.min_text_pt;
-    if smallest.size_pt < minimum - 0.005 {
-        let needed = fit.map(|fit| {
-            let body = fit.body_size_pt * minimum / smallest.size_pt;
-            let largest = layout.sizes.body_max;
-            if body > largest {
-                format!("; it would need a body size of {body:.1} pt, above the layout's largest, {largest} pt")
-            } else {
-                format!(
-                    "; it would need a body size of {body:.1} pt, at which the content does not \
-                     fit the page (it fits up to {} pt)",
-                    fit.body_size_pt
-                )
-            }
-        });
-        return Err(Error::Export(format!(
-            "edition `{edition}` in layout `{layout_name}`: the text \"{}\" prints at {:.2} pt, \
-             below the layout's minimum of {minimum} pt{}",
-            excerpt(&smallest.text),
-            smallest.size_pt,
-            needed.unwrap_or_default()
-        )));
-    }
-    let safety = layout.page.safety_mm;
-    for run in &runs {
-        let Some([left, top, right, bottom]) = run.ink_mm else { continue };
-        let page = &paged.pages()[run.page];
-        let trim = match &document.style.sheet {
-            None => Some([0.0, 0.0, page.frame.width().to_mm(), page.frame.height().to_mm()]),
-            Some(sheet) => sheet.copies(run.page).iter().find_map(|&[x, y]| {
-                let (w, h) = (document.style.width_mm, document.style.height_mm);
-                let inside = (x..x + w).contains(&left) && (y..y + h).contains(&top);
-                inside.then_some([x, y, x + w, y + h])
-            }),
-        };
-        let distance = trim.map_or(0.0, |[x0, y0, x1, y1]| {
-            (left - x0).min(top - y0).min(x1 - right).min(y1 - bottom)
-        });
-        // A hundredth of a millimetre for rounding in the layout.
-        if distance < safety - 0.01 {
-            return Err(Error::Export(format!(
-                "edition `{edition}` in layout `{layout_name}`: the text \"{}\" on page {} comes \
-                 {distance:.1} mm from the trimmed edge, inside the {safety} mm safety margin",
-                excerpt(&run.text),
-                run.page + 1
-            )));
-        }
-    }
-    Ok(smallest.size_pt)
-}
-
-/// The start of a text, for a message.
-fn excerpt(text: &str) -> String {
-    let mut short: String = text.chars().take(40).collect();
-    if short.len() < text.len() {
-        short.push('…');
-    }
-    short
-}
-
-/// One job laid out: the model, the pages and what is needed to explain diagnostics.
-pub struct Typeset<'a> {
-    /// The document model the template read; its `style.fit` holds the body size
-    /// flyerpress chose, unless the template takes no size.
-    pub document: Document,
-    /// The laid-out pages.
-    pub paged: PagedDocument,
-    /// The body size chosen; `None` for a template that neither takes a size nor
-    /// records the one it chose.
-    pub fit: Option<Fit>,
-    /// The smallest type on the pages as printed, in points.
-    pub smallest_text_pt: f64,
-    /// Warnings from resolving and typesetting, rendered.
-    pub warnings: Vec<String>,
-    /// The job's world, to render export diagnostics.
-    pub job: Job<'a>,
-}
-
-impl Typeset<'_> {
-    /// An export failure as an error, with Typst's diagnostics rendered.
-    fn error(&self, error: ExportError) -> Error {
-        match error {
-            ExportError::Diagnostics(d) => Error::Typeset(self.job.render(&d)),
-            ExportError::Other(message) => Error::Export(message),
-        }
-    }
-}
-
-impl Session {
-    /// Resolves and lays out one edition in one layout, checking that it fits one page.
-    pub fn typeset(&self, edition: &str, layout_name: &str) -> Result<Typeset<'_>, Error> {
-        let layout = &self.project.layouts[layout_name].layout;
-        self.typeset_model(resolve(&self.project, edition, layout), layout_name)
-    }
-
-    /// Lays out a resolved document model: chooses the body size (see [`fit`]), then
-    /// lays the page out once at that size.
-    fn typeset_model(
-        &self,
-        mut document: Document,
-        layout_name: &str,
-    ) -> Result<Typeset<'_>, Error> {
-        let edition = document.lang.edition.clone();
-        let overflow = |fit: Fit| {
-            Error::Export(format!(
-                "edition `{edition}` does not fit layout `{layout_name}`: at the smallest body \
-                 size, {} pt, its content is {:.1} mm taller than the page area",
-                fit.body_size_pt, fit.overflow_mm
-            ))
-        };
-        let measure = self.measure_table(&mut document, layout_name)?;
-        let searched = self.search_size(&mut document, layout_name, measure.as_ref())?;
-        if let Some((fit, _)) = searched.as_ref().filter(|(fit, _)| !fit.fits) {
-            return Err(overflow(*fit));
-        }
-        let searched = match searched {
-            Some((fit, spare_mm)) => {
-                let spare_mm = self.fill(&mut document, layout_name, fit.body_size_pt, spare_mm)?;
-                Some((fit, spare_mm))
-            }
-            None => None,
-        };
-        let request = searched.as_ref().map(|(fit, spare_mm)| SizeRequest {
-            body_size: fit.body_size_pt,
-            probe: false,
-            spare_mm: spare_mm.clone(),
-            measure: false,
-        });
-        let (mut job, mut paged, mut warnings) =
-            self.compile(&mut document, layout_name, request.clone())?;
-        if let Some(request) = request.filter(|_| paged.pages().len() != document.style.sides.len())
-        {
-            // The padding grew a table past its page: lay it out without.
-            let request = SizeRequest { spare_mm: Vec::new(), ..request };
-            (job, paged, warnings) = self.compile(&mut document, layout_name, Some(request))?;
-        }
-        let searched = searched.map(|(fit, _)| fit);
-        // A template that takes no size searches itself and records what it chose.
-        let fit = searched.or_else(|| inspect::fit(&paged));
-        if let Some(fit) = fit.filter(|fit| !fit.fits) {
-            return Err(overflow(fit));
-        }
-        let pages = paged.pages().len();
-        let sides = document.style.sides.len();
-        if pages != sides {
-            return Err(Error::Export(format!(
-                "edition `{edition}` in layout `{layout_name}` takes {pages} pages; the layout \
-                 has {sides} side(s), one page each"
-            )));
-        }
-        let layout = &self.project.layouts[layout_name].layout;
-        let smallest_text_pt = print_check(&paged, &document, layout, layout_name, fit)?;
-        Ok(Typeset { document, paged, fit, smallest_text_pt, warnings, job })
-    }
-
-    /// Measures every table cell's words and lines in one compile at the reference
-    /// size (`<flyerpress-measure>`), for [`TableMeasure::solve`]. `None` for a
-    /// template that does not measure: it then sets its own widths.
-    fn measure_table(
-        &self,
-        document: &mut Document,
-        layout_name: &str,
-    ) -> Result<Option<TableMeasure>, Error> {
-        let request = SizeRequest {
-            body_size: REFERENCE_PT,
-            probe: true,
-            spare_mm: Vec::new(),
-            measure: true,
-        };
-        let (_, paged, _) = self.compile(document, layout_name, Some(request))?;
-        if !inspect::is_measure(&paged) {
-            return Ok(None);
-        }
-        let pages = inspect::page_lines(&paged);
-        let measure = TableMeasure::read(document, &pages, document.style.sizes.cell_inset)?;
-        document.style.column_widths = Some(Default::default());
-        Ok(Some(measure))
-    }
-
-    /// The padding that fills each side's spare height. The template shares it out
-    /// evenly over the rows, but a row under a cell spanning rows may not grow by its
-    /// share (the spanning cell is taller still): where the table then grows by less
-    /// than the spare, the padding is raised in proportion, or halfway back where that was
-    /// too much, each time checked by laying the content out with it (four times at most).
-    fn fill(
-        &self,
-        document: &mut Document,
-        layout_name: &str,
-        body_size: f64,
-        spare_mm: Vec<f64>,
-    ) -> Result<Vec<f64>, Error> {
-        let (_, height) = document.style.area();
-        // Per side: the most padding known to fit, the least known not to.
-        let wanted = spare_mm.clone();
-        let mut fits = spare_mm.clone();
-        let mut too_much: Vec<Option<f64>> = vec![None; spare_mm.len()];
-        let mut padding = spare_mm;
-        for _ in 0..4 {
-            if padding.iter().all(|s| *s < 0.5) {
-                break;
-            }
-            let request =
-                SizeRequest { body_size, probe: true, spare_mm: padding.clone(), measure: false };
-            let (_, paged, _) = self.compile(document, layout_name, Some(request))?;
-            let left: Vec<f64> =
-                paged.pages().iter().map(|p| (height - p.frame.height()).to_mm()).collect();
-            if left.len() != padding.len() {
-                break;
-            }
-            let mut next = padding.clone();
-            for (i, l) in left.iter().enumerate() {
-                if *l < 0.0 {
-                    too_much[i] = Some(padding[i]);
-                } else {
-                    fits[i] = padding[i];
-                    if *l <= 0.3 {
-                        continue;
-                    }
-                }
-                // Raised in proportion to what it gained, or halfway to what was too much.
-                let gained = wanted[i] - l;
-                next[i] = match too_much[i] {
-                    Some(over) => (fits[i] + over) / 2.0,
-                    None if gained > 0.1 => padding[i] * wanted[i] / gained,
-                    None => padding[i],
-                };
-            }
-            if next == padding {
-                break;
-            }
-            padding = next;
-        }
-        Ok(fits)
-    }
-
-    /// Searches the body size by laying out the content alone at each size tried;
-    /// `None` if the layout's template does not take a size (its probe page lacks the
-    /// `<flyerpress-probe>` mark), as a layout's own template may not.
-    ///
-    /// Returns the size and the height each side leaves unused at it, in millimetres.
-    fn search_size(
-        &self,
-        document: &mut Document,
-        layout_name: &str,
-        measure: Option<&TableMeasure>,
-    ) -> Result<Option<(Fit, Vec<f64>)>, Error> {
-        let (width, height) = document.style.area();
-        let sizes = document.style.sizes.clone();
-        let mut tried: Vec<(f64, Vec<Abs>)> = Vec::new();
-        let searched = fit::search(&sizes, height, |body_size| {
-            if let (Some(measure), Some(solved)) = (measure, &mut document.style.column_widths) {
-                solved.solve(measure, body_size, width.to_pt());
-            }
-            let request =
-                SizeRequest { body_size, probe: true, spare_mm: Vec::new(), measure: false };
-            let (_, paged, _) = self.compile(document, layout_name, Some(request)).map_err(Some)?;
-            if !inspect::is_probe(&paged) {
-                return Err(None);
-            }
-            // One probe page per side; the tallest decides, as all sides share the size.
-            let heights: Vec<Abs> = paged.pages().iter().map(|page| page.frame.height()).collect();
-            let tallest = heights.iter().copied().fold(Abs::zero(), Abs::max);
-            tried.push((body_size, heights));
-            Ok(tallest)
-        });
-        match searched {
-            Ok(fit) => {
-                let spare_mm = tried
-                    .iter()
-                    .find(|(size, _)| *size == fit.body_size_pt)
-                    .map(|(_, heights)| {
-                        heights.iter().map(|h| (height - *h).to_mm().max(0.0)).collect()
-                    })
-                    .unwrap_or_default();
-                Ok(Some((fit, spare_mm)))
-            }
-            Err(None) => Ok(None),
-            Err(Some(error)) => Err(error),
-        }
-    }
-
-    /// Compiles the layout's template with the document model, at one body size if
-    /// given.
-    fn compile(
-        &self,
-        document: &mut Document,
-        layout_name: &str,
-        request: Option<SizeRequest>,
-    ) -> Result<(Job<'_>, PagedDocument, Vec<String>), Error> {
-        let project = &self.project;
-        let layout = &project.layouts[layout_name].layout;
-        document.style.fit = request;
-        let json = document.to_json()?;
-        let job =
-            self.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;
-        let (paged, warnings) = job.compile()?;
-        Ok((job, paged, warnings))
     }
 }

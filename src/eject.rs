@@ -6,10 +6,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::build::Session;
 use crate::error::Error;
 use crate::layout::PdfStandard;
 use crate::resolve::resolve;
+use crate::session::Session;
 use crate::typeset::DOCUMENT_PATH;
 use crate::write::write_atomic;
 

@@ -2,13 +2,17 @@
 //!
 //! The pipeline, one module a stage: [`project`] loads content and layouts, [`check`]
 //! validates that they fit together, [`resolve`] merges one edition and one layout
-//! into a document model, [`typeset`] lays it out with Typst (at the body size [`fit`]
-//! finds), [`export`] writes PDF, SVG or PNG bytes, and [`mod@write`] puts them in place
-//! atomically. [`mod@build`] drives the stages for every edition x layout in parallel.
+//! into a document model, [`compose`] lays it out as pages with Typst ([`typeset`]
+//! holds the Typst world; [`columns`] chooses the column widths and [`fit`] the body
+//! size), [`export`] writes PDF, SVG or PNG bytes, and [`mod@write`] puts them in
+//! place atomically. A [`session`] is a project opened and checked, with the
+//! typesetter its jobs share; [`mod@build`] drives the stages for every edition x
+//! layout in parallel.
 
 pub mod build;
 pub mod check;
 pub mod columns;
+pub mod compose;
 pub mod content;
 pub mod eject;
 pub mod error;
@@ -26,10 +30,12 @@ pub mod markup;
 pub mod prepress;
 pub mod project;
 pub mod resolve;
+pub mod session;
 pub mod status;
 pub mod typeset;
 pub mod write;
 
-pub use build::{BuildOptions, BuildReport, JobReport, Progress, Session, build};
+pub use build::{BuildOptions, BuildReport, JobReport, Progress, build};
 pub use check::CheckOptions;
 pub use error::{Error, Location, Problem};
+pub use session::Session;

@@ -1,6 +1,7 @@
 //! The `flyerpress` command: parses arguments, calls the library, maps the outcome to
-//! an exit code (0 all built, 1 a job failed or translations are incomplete under
-//! `--strict`, 2 bad invocation or invalid input).
+//! an exit code (0 all built, 1 a job failed, the manifest or gallery could not be
+//! written after the jobs, or translations are incomplete under `--strict`, 2 bad
+//! invocation or invalid input: nothing written).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -8,13 +9,15 @@ use std::process::ExitCode;
 use std::sync::Mutex;
 
 use clap::{Args, Parser, Subcommand};
+use flyerpress::build::Outcome;
 use flyerpress::content::Review;
 use flyerpress::{
     BuildOptions, CheckOptions, Error, JobReport, Problem, Progress, Session, status,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
-/// Exit code when a job failed, or translations are incomplete under `--strict`.
+/// Exit code when a job failed, the manifest or gallery was not written after the jobs
+/// wrote theirs, or translations are incomplete under `--strict`.
 const EXIT_FAILED: u8 = 1;
 /// Exit code for a bad invocation or invalid input.
 const EXIT_INVALID: u8 = 2;
@@ -133,7 +136,9 @@ fn build(options: &BuildOptions) -> ExitCode {
     };
     reporter.finish();
     print_warnings(&report.warnings);
-    eprintln!("gallery: {}", report.gallery.display());
+    if let Some(gallery) = &report.gallery {
+        eprintln!("gallery: {}", gallery.display());
+    }
     let failed = report.failed();
     let skipped = report.skipped();
     let built = report.jobs.len() - failed - skipped;
@@ -142,8 +147,14 @@ fn build(options: &BuildOptions) -> ExitCode {
         report.jobs.len(),
         started.elapsed().as_secs_f64()
     );
-    if failed > 0 {
-        for job in report.jobs.iter().filter(|j| j.error.is_some()) {
+    for error in &report.unfinished {
+        eprintln!("error: {error}");
+    }
+    if !report.unfinished.is_empty() {
+        eprintln!("the jobs' files were written; the manifest or gallery above was not");
+    }
+    if failed > 0 || !report.unfinished.is_empty() {
+        for job in report.jobs.iter().filter(|j| j.error().is_some()) {
             eprintln!("  failed: {} / {}", job.id.edition, job.id.layout);
         }
         ExitCode::from(EXIT_FAILED)
@@ -213,27 +224,24 @@ fn job_text(job: &JobReport) -> String {
         text.push('\n');
     }
     let name = format!("{} / {}", job.id.edition, job.id.layout);
-    let bytes: u64 = job.outputs.iter().map(|(_, size)| size).sum();
-    match &job.error {
-        Some(Error::Invalid(problems)) => {
+    let files = job.files();
+    let bytes: u64 = files.iter().map(|(_, size)| size).sum();
+    match &job.outcome {
+        Outcome::Failed(Error::Invalid(problems)) => {
             text.push_str(&format!("error: {name}: not built, the edition has problems:\n"));
             for problem in problems {
                 text.push_str(&format!("  error: {problem}\n"));
             }
         }
-        Some(error) => text.push_str(&format!("error: {name}: {error}\n")),
-        None if job.skipped => {
-            text.push_str(&format!("skipped {name}: unchanged, {} files\n", job.outputs.len()))
+        Outcome::Failed(error) => text.push_str(&format!("error: {name}: {error}\n")),
+        Outcome::Skipped(_) => {
+            text.push_str(&format!("skipped {name}: unchanged, {} files\n", files.len()))
         }
-        None => {
-            let body = job.body_size_pt.map(|s| format!(", body text {s} pt")).unwrap_or_default();
-            let smallest = job
-                .smallest_text_pt
-                .map(|s| format!(", smallest text {s:.1} pt"))
-                .unwrap_or_default();
+        Outcome::Built { body_size_pt, smallest_text_pt, .. } => {
+            let body = body_size_pt.map(|s| format!(", body text {s} pt")).unwrap_or_default();
             text.push_str(&format!(
-                "built {name}: {} files, {} KiB{body}{smallest}, {} ms\n",
-                job.outputs.len(),
+                "built {name}: {} files, {} KiB{body}, smallest text {smallest_text_pt:.1} pt, {} ms\n",
+                files.len(),
                 bytes.div_ceil(1024),
                 job.elapsed.as_millis()
             ));
