@@ -5,53 +5,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::content::{ColumnKind, Facts};
 use crate::error::{Location, Problem, Problems};
+use crate::keys::Key;
 use crate::layout::{Block, ColorMode, Layout, Sizes, Vision};
 use crate::locale::EditionLocale;
 use crate::markup;
 use crate::project::{LayoutFile, PaletteFile, Project};
 use crate::typeset::Typesetter;
 
-/// The translation keys the facts need, in a stable order.
+/// Every key a language file holds for the facts, as dotted paths (`legend.open`).
 pub fn text_keys(facts: &Facts) -> Vec<String> {
-    let mut keys = vec![
-        "title".to_owned(),
-        "version".to_owned(),
-        "draft.mark".to_owned(),
-        "draft.note".to_owned(),
-    ];
-    for (id, status) in &facts.statuses {
-        if status.legend {
-            keys.push(format!("legend.{id}"));
-        }
-    }
-    for column in &facts.columns {
-        keys.push(format!("columns.{}", column.id));
-        if column.note {
-            keys.push(format!("columns.{}_note", column.id));
-        }
-    }
-    for (id, system) in &facts.systems {
-        if system.name.is_none() {
-            keys.push(format!("systems.{id}"));
-        }
-    }
-    let mut networks = BTreeSet::new();
-    let mut locations = BTreeSet::new();
-    for (section, rows) in &facts.sections {
-        keys.push(format!("sections.{section}"));
-        for (id, row) in rows {
-            if row.note {
-                keys.push(format!("notes.{id}"));
-            }
-            networks.insert(row.network.as_str());
-            locations.insert(row.location.as_str());
-        }
-    }
-    keys.extend(networks.iter().map(|n| format!("networks.{n}")));
-    keys.extend(locations.iter().map(|l| format!("locations.{l}")));
-    keys.extend(facts.footnotes.iter().map(|f| format!("footnotes.{f}")));
-    keys.extend(facts.footer_links.iter().map(|l| format!("links.{l}")));
-    keys
+    Key::all(facts).iter().map(Key::to_string).collect()
 }
 
 /// How strict a check is.

@@ -22,6 +22,7 @@ pub mod gallery;
 pub mod hyphenate;
 pub mod impose;
 pub mod inspect;
+pub mod keys;
 pub mod layout;
 pub mod load;
 pub mod locale;

@@ -10,6 +10,7 @@ use crate::content::{Column, ColumnKind, Date, EditionConfig, Review, Row};
 use crate::error::Error;
 use crate::hyphenate::Hyphenator;
 use crate::impose::{Imposition, impose};
+use crate::keys::Key;
 use crate::layout::{Block, Colors, Fonts, Layout, LegendShape, Page, Side, Sizes};
 use crate::locale::EditionLocale;
 use crate::markup::{self, Rich};
@@ -297,15 +298,18 @@ impl Texts<'_> {
         if self.rtl && !text.is_empty() { format!("\u{2066}{text}\u{2069}") } else { text }
     }
 
-    fn rich(&self, key: &str) -> Rich {
-        let text = self.edition.strings.get(key).or_else(|| self.base.strings.get(key));
-        let text = text.unwrap_or_default();
+    fn rich(&self, key: &Key) -> Rich {
+        let path = key.to_string();
+        let text = self.edition.strings.get(&path).or_else(|| self.base.strings.get(&path));
+        // `check` makes sure the base has every key; one missing all the same is
+        // printed as its name, never as nothing.
+        let Some(text) = text else { return markup::plain(format!("[{path}]")) };
         // Checked up front; a string that still fails is shown as written.
         markup::parse(text).unwrap_or_else(|_| markup::plain(text))
     }
 
     /// A string of running text, with soft hyphens where it may break.
-    fn prose(&self, key: &str) -> Rich {
+    fn prose(&self, key: &Key) -> Rich {
         let rich = self.rich(key);
         match &self.hyphenator {
             Some(hyphenator) => hyphenator.rich(rich),
@@ -313,7 +317,7 @@ impl Texts<'_> {
         }
     }
 
-    fn plain(&self, key: &str) -> String {
+    fn plain(&self, key: &Key) -> String {
         markup::to_plain(&self.rich(key))
     }
 }
@@ -333,7 +337,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         rtl: dir == "rtl",
         hyphenator: Hyphenator::new(lang, &edition_config.hyphenation, names(project, edition)),
     };
-    let title = texts.rich("title");
+    let title = texts.rich(&Key::Title);
     let legend = facts
         .statuses
         .iter()
@@ -341,7 +345,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         .map(|(id, status)| LegendEntry {
             status: id.clone(),
             sign: texts.ltr(status.sign(layout.status_symbols)),
-            text: texts.rich(&format!("legend.{id}")),
+            text: texts.rich(&Key::Legend(id.clone())),
         })
         .collect();
     let columns = facts.columns.iter().map(|c| heading(c, project, texts)).collect();
@@ -350,7 +354,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         .iter()
         .map(|(id, rows)| Section {
             id: id.clone(),
-            title: texts.rich(&format!("sections.{id}")),
+            title: texts.rich(&Key::Section(id.clone())),
             rows: section_rows(rows.iter().collect(), project, texts, layout.status_symbols),
         })
         .collect();
@@ -359,20 +363,20 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         .iter()
         .map(|id| Footnote {
             label: texts.ltr(format!("({id})")),
-            text: texts.prose(&format!("footnotes.{id}")),
+            text: texts.prose(&Key::Footnote(id.clone())),
         })
         .collect();
     let links = facts
         .footer_links
         .iter()
-        .map(|id| link(texts, texts.rich(&format!("links.{id}")), &facts.links[id]))
+        .map(|id| link(texts, texts.rich(&Key::Link(id.clone())), &facts.links[id]))
         .collect();
     let (width_mm, height_mm) = layout.page.size_mm();
     let draft = edition_config.review == Review::Draft;
-    let mut version = stamp_label(&texts.plain("version"));
+    let mut version = stamp_label(&texts.plain(&Key::Version));
     version.push_str(&texts.ltr(version_stamp("", &locale, &edition_config).trim_start()));
     if draft {
-        version = format!("{version} · {}", texts.plain("draft.mark"));
+        version = format!("{version} · {}", texts.plain(&Key::DraftMark));
     }
     Document {
         lang: Lang { edition: lang.to_owned(), dir, language, region, script: script(edition) },
@@ -409,7 +413,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         links,
         licence: texts.ltr(facts.licence.clone()),
         version,
-        draft_note: draft.then(|| texts.prose("draft.note")),
+        draft_note: draft.then(|| texts.prose(&Key::DraftNote)),
         site: link(texts, Vec::new(), &facts.links["site"]),
     }
 }
@@ -442,8 +446,8 @@ fn heading(column: &Column, project: &Project, texts: &Texts) -> Heading {
     Heading {
         id: column.id.clone(),
         kind: column.kind,
-        title: whole(texts.rich(&format!("columns.{}", column.id))),
-        note: column.note.then(|| texts.rich(&format!("columns.{}_note", column.id))),
+        title: whole(texts.rich(&Key::Column(column.id.clone()))),
+        note: column.note.then(|| texts.rich(&Key::ColumnNote(column.id.clone()))),
         link: column.link.as_ref().map(|l| project.facts.links[l].clone()),
     }
 }
@@ -489,7 +493,7 @@ fn section_rows(
                 }
                 ColumnKind::Apps => {
                     let lines = if row.note {
-                        vec![texts.prose(&format!("notes.{id}"))]
+                        vec![texts.prose(&Key::Note(id.to_string()))]
                     } else if row.apps.is_empty() {
                         Vec::new()
                     } else {
@@ -504,7 +508,7 @@ fn section_rows(
                             .iter()
                             .take_while(|(_, r)| r.network == row.network)
                             .count();
-                        let text = texts.prose(&format!("networks.{}", row.network));
+                        let text = texts.prose(&Key::Network(row.network.clone()));
                         cells.push(Cell { rowspan: span, ..cell(vec![text], marks) });
                     }
                 }
@@ -519,7 +523,7 @@ fn section_rows(
                     cells.push(Cell { status: Some(status.clone()), ..cell(Vec::new(), marks) });
                 }
                 ColumnKind::Location => {
-                    let text = texts.prose(&format!("locations.{}", row.location));
+                    let text = texts.prose(&Key::Location(row.location.clone()));
                     cells.push(cell(vec![text], marks));
                 }
             }
@@ -552,7 +556,10 @@ fn names<'a>(project: &'a Project, edition: &'a EditionFile) -> Vec<&'a str> {
     let facts = &project.facts;
     let mut names: Vec<&str> = facts.systems.values().filter_map(|s| s.name.as_deref()).collect();
     names.extend(
-        facts.systems.keys().filter_map(|id| edition.strings.get(&format!("systems.{id}"))),
+        facts
+            .systems
+            .keys()
+            .filter_map(|id| edition.strings.get(&Key::System(id.clone()).to_string())),
     );
     for rows in facts.sections.values() {
         names.extend(rows.values().flat_map(|row| row.apps.iter().map(String::as_str)));
@@ -567,7 +574,7 @@ fn system_name(id: &str, project: &Project, texts: &Texts) -> Rich {
             .into_iter()
             .map(|s| markup::Span { whole: true, ..s })
             .collect(),
-        None => whole(texts.rich(&format!("systems.{id}"))),
+        None => whole(texts.rich(&Key::System(id.to_string()))),
     }
 }
 
