@@ -162,7 +162,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .build()
-        .map_err(|e| Error::Export(format!("failed to start worker threads: {e}")))?;
+        .map_err(|e| Error::Internal(format!("failed to start worker threads: {e}")))?;
     progress.start(jobs.len());
     let mut reports = run_jobs(&pool, &jobs, |id| {
         let report = context.run(id.clone());

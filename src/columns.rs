@@ -133,7 +133,7 @@ struct Pages<'a> {
 impl<'a> Pages<'a> {
     fn next(&mut self) -> Result<&'a PageLines, Error> {
         self.pages.next().ok_or_else(|| {
-            Error::Export("the template's measure has fewer pages than the table cells".into())
+            Error::Internal("the template's measure has fewer pages than the table cells".into())
         })
     }
 }
@@ -192,7 +192,7 @@ impl TableMeasure {
             }
         }
         if pages.pages.next().is_some() {
-            return Err(Error::Export(
+            return Err(Error::Internal(
                 "the template's measure has more pages than the table cells".into(),
             ));
         }

@@ -46,7 +46,7 @@ fn print_check(
                 )
             }
         });
-        return Err(Error::Export(format!(
+        return Err(Error::Page(format!(
             "edition `{edition}` in layout `{layout_name}`: the text \"{}\" prints at {:.2} pt, \
              below the layout's minimum of {minimum} pt{}",
             excerpt(&smallest.text),
@@ -71,7 +71,7 @@ fn print_check(
         });
         // A hundredth of a millimetre for rounding in the layout.
         if distance < safety - 0.01 {
-            return Err(Error::Export(format!(
+            return Err(Error::Page(format!(
                 "edition `{edition}` in layout `{layout_name}`: the text \"{}\" on page {} comes \
                  {distance:.1} mm from the trimmed edge, inside the {safety} mm safety margin",
                 excerpt(&run.text),
@@ -135,7 +135,7 @@ impl Session {
     ) -> Result<Typeset<'_>, Error> {
         let edition = document.lang.edition.clone();
         let overflow = |fit: Fit| {
-            Error::Export(format!(
+            Error::Page(format!(
                 "edition `{edition}` does not fit layout `{layout_name}`: at the smallest body \
                  size, {} pt, its content is {:.1} mm taller than the page area",
                 fit.body_size_pt, fit.overflow_mm
@@ -176,7 +176,7 @@ impl Session {
         let pages = paged.pages().len();
         let sides = document.style.sides.len();
         if pages != sides {
-            return Err(Error::Export(format!(
+            return Err(Error::Page(format!(
                 "edition `{edition}` in layout `{layout_name}` takes {pages} pages; the layout \
                  has {sides} side(s), one page each"
             )));

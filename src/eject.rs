@@ -40,7 +40,7 @@ pub fn eject(
         None => resolve(project, lang, layout),
     };
     let mut json = serde_json::to_string_pretty(&document)
-        .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))?;
+        .map_err(|e| Error::Internal(format!("failed to serialize the document model: {e}")))?;
     json.push('\n');
     let mut written = Vec::new();
     let mut write = |relative: &str, bytes: &[u8]| -> Result<(), Error> {

@@ -148,9 +148,19 @@ pub enum Error {
     /// Typst reported errors while typesetting; the text is rendered like the typst CLI does.
     #[error("typesetting failed:\n{0}")]
     Typeset(String),
-    /// An export step failed.
+    /// The laid-out pages break a rule of the layout: the content does not fit at the
+    /// smallest body size, takes more pages than the layout has sides, prints text
+    /// below the layout's minimum size or inside its safety margin.
+    #[error("{0}")]
+    Page(String),
+    /// Writing a PDF, SVG or PNG failed.
     #[error("{0}")]
     Export(String),
+    /// A fault of flyerpress or of a template, not of the input: a model that does
+    /// not serialise, worker threads that do not start, a measure the template did
+    /// not write as flyerpress reads it.
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 impl Error {

@@ -106,7 +106,7 @@ impl Manifest {
     /// Writes the manifest atomically, as pretty JSON with sorted keys.
     pub fn save(&self, out: &Path) -> Result<(), Error> {
         let mut text = serde_json::to_string_pretty(self)
-            .map_err(|e| Error::Export(format!("failed to serialize the manifest: {e}")))?;
+            .map_err(|e| Error::Internal(format!("failed to serialize the manifest: {e}")))?;
         text.push('\n');
         write_atomic(&out.join(MANIFEST_FILE), text.as_bytes())
     }

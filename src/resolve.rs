@@ -85,7 +85,7 @@ impl Document {
     /// The model as the JSON file the template reads.
     pub fn to_json(&self) -> Result<Vec<u8>, Error> {
         serde_json::to_vec(self)
-            .map_err(|e| Error::Export(format!("failed to serialize the document model: {e}")))
+            .map_err(|e| Error::Internal(format!("failed to serialize the document model: {e}")))
     }
 }
 

@@ -105,7 +105,7 @@ impl Typesetter {
     ) -> Result<Job<'a>, Error> {
         let main = templates
             .id(main)
-            .ok_or_else(|| Error::Export(format!("template `{main}` is not loaded")))?;
+            .ok_or_else(|| Error::Internal(format!("template `{main}` is not loaded")))?;
         Ok(Job {
             world: JobWorld {
                 typesetter: self,
