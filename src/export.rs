@@ -13,6 +13,8 @@ use crate::prepress;
 
 /// Resolution of full-page PNG previews, in dots per inch.
 pub const PREVIEW_DPI: f64 = 150.0;
+/// The most pixels a full preview has.
+pub const PREVIEW_MAX_PIXELS: f64 = 4_000_000.0;
 /// Width of thumbnail previews, in pixels.
 pub const THUMBNAIL_WIDTH: f64 = 400.0;
 
@@ -72,12 +74,22 @@ pub fn export(
 /// side by side (front and back) on a grey ground.
 pub fn previews(document: &PagedDocument) -> Result<(Vec<u8>, Vec<u8>), ExportError> {
     let page = first_page(document)?;
-    let full = png(document, PREVIEW_DPI / 72.0)?;
-    // The thumbnail's pages and gaps together are THUMBNAIL_WIDTH wide.
+    // The pages and gaps side by side, in points.
     let pages = document.pages().len() as f64;
     let span = page.frame.width().to_pt() * (pages + GAP_SHARE * (pages - 1.0));
+    let full = png(document, preview_scale(span, page.frame.height().to_pt()))?;
+    // The thumbnail's pages and gaps together are THUMBNAIL_WIDTH wide.
     let thumbnail = png(document, THUMBNAIL_WIDTH / span)?;
     Ok((full, thumbnail))
+}
+
+/// Pixels per point of a preview `width` x `height` points large: [`PREVIEW_DPI`], or
+/// less where that would pass [`PREVIEW_MAX_PIXELS`] (a poster's preview is for
+/// looking, not for printing: A1 at 150 dpi would be 17 megapixels).
+pub fn preview_scale(width: f64, height: f64) -> f64 {
+    let scale = PREVIEW_DPI / 72.0;
+    let pixels = width * height * scale * scale;
+    if pixels > PREVIEW_MAX_PIXELS { (PREVIEW_MAX_PIXELS / (width * height)).sqrt() } else { scale }
 }
 
 /// The grey between pages of a preview, and its width as a share of a page's width.
