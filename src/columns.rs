@@ -429,29 +429,36 @@ impl<'a> Grid<'a> {
         let mut cost = self.cost(&units, &mut rows);
         loop {
             let free = self.steps.saturating_sub(units.iter().sum());
-            let mut best: Option<(f64, Vec<usize>)> = None;
+            // The best move: (cost, donor, receiver, amount).
+            let mut best: Option<(f64, usize, usize, usize)> = None;
             // Donor `columns` is the pool of steps not yet given.
             for donor in 0..=columns {
                 let available = if donor == columns { free } else { units[donor] };
                 for receiver in (0..columns).filter(|&r| r != donor) {
                     let room = self.most[receiver].saturating_sub(units[receiver]);
                     for amount in 1..=available.min(room).min(reach) {
-                        let mut tried = units.clone();
+                        // Tried in place, then put back.
                         if donor < columns {
-                            tried[donor] -= amount;
+                            units[donor] -= amount;
                         }
-                        tried[receiver] += amount;
-                        let c = self.cost(&tried, &mut rows);
-                        if c < best.as_ref().map_or(cost - 1e-9, |(b, _)| *b - 1e-12) {
-                            best = Some((c, tried));
+                        units[receiver] += amount;
+                        let c = self.cost(&units, &mut rows);
+                        units[receiver] -= amount;
+                        if donor < columns {
+                            units[donor] += amount;
+                        }
+                        if c < best.map_or(cost - 1e-9, |(b, ..)| b - 1e-12) {
+                            best = Some((c, donor, receiver, amount));
                         }
                     }
                 }
             }
-            match best {
-                Some((c, tried)) => (cost, units) = (c, tried),
-                None => return units,
+            let Some((c, donor, receiver, amount)) = best else { return units };
+            if donor < columns {
+                units[donor] -= amount;
             }
+            units[receiver] += amount;
+            cost = c;
         }
     }
 }
