@@ -150,54 +150,56 @@ pub fn clipped_boxes(document: &PagedDocument) -> Vec<ClippedBox> {
     out
 }
 
-/// A straight horizontal line drawn with a stroke, such as a table rule.
+/// A straight rule drawn with a stroke, across the page or down it, such as a table's
+/// row and column rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     /// The page it is on, from 0.
     pub page: usize,
-    /// Its height on the page, from the top, in millimetres.
-    pub y_mm: f64,
-    /// Where it starts and ends, from the left, in millimetres.
-    pub x_mm: [f64; 2],
+    /// Whether it runs down the page (a column rule) rather than across.
+    pub vertical: bool,
+    /// Where it stands, in millimetres: from the top for a rule across, from the left
+    /// for one down.
+    pub at_mm: f64,
+    /// Where it starts and ends along its length, in millimetres.
+    pub span_mm: [f64; 2],
 }
 
-/// A straight vertical line drawn with a stroke, such as a table's column rule.
-#[derive(Debug, Clone, PartialEq)]
-pub struct VerticalRule {
-    /// The page it is on, from 0.
-    pub page: usize,
-    /// Its place on the page, from the left, in millimetres.
-    pub x_mm: f64,
-    /// Where it starts and ends, from the top, in millimetres.
-    pub y_mm: [f64; 2],
+impl Rule {
+    /// Whether a box `[left, top, right, bottom]` (millimetres) on the rule's page
+    /// overlaps it along its length and comes within `clear` of it across.
+    pub fn touches(&self, [left, top, right, bottom]: [f64; 4], clear: f64) -> bool {
+        let (along, across) = if self.vertical {
+            ([top, bottom], [left, right])
+        } else {
+            ([left, right], [top, bottom])
+        };
+        self.span_mm[0] < along[1]
+            && self.span_mm[1] > along[0]
+            && self.at_mm > across[0] - clear
+            && self.at_mm < across[1] + clear
+    }
 }
 
-/// Every horizontal stroked line of every page.
-pub fn horizontal_rules(document: &PagedDocument) -> Vec<Rule> {
-    stroked_lines(document)
-        .filter(|(_, a, b)| (a.y - b.y).abs() < Abs::pt(0.01))
-        .map(|(page, a, b)| Rule {
-            page,
-            y_mm: a.y.to_mm(),
-            x_mm: [a.x.min(b.x).to_mm(), a.x.max(b.x).to_mm()],
-        })
-        .collect()
-}
-
-/// Every vertical stroked line of every page.
-pub fn vertical_rules(document: &PagedDocument) -> Vec<VerticalRule> {
-    stroked_lines(document)
-        .filter(|(_, a, b)| (a.x - b.x).abs() < Abs::pt(0.01))
-        .map(|(page, a, b)| VerticalRule {
-            page,
-            x_mm: a.x.to_mm(),
-            y_mm: [a.y.min(b.y).to_mm(), a.y.max(b.y).to_mm()],
-        })
-        .collect()
+/// Every straight rule of every page, across and down.
+pub fn rules(document: &PagedDocument) -> Vec<Rule> {
+    let mut rules = Vec::new();
+    for (page, a, b) in stroked_lines(document) {
+        let (vertical, at, from, to) = if (a.y - b.y).abs() < Abs::pt(0.01) {
+            (false, a.y, a.x, b.x)
+        } else if (a.x - b.x).abs() < Abs::pt(0.01) {
+            (true, a.x, a.y, b.y)
+        } else {
+            continue;
+        };
+        let span_mm = [from.min(to).to_mm(), from.max(to).to_mm()];
+        rules.push(Rule { page, vertical, at_mm: at.to_mm(), span_mm });
+    }
+    rules
 }
 
 /// Every stroked straight line of every page, as its page and end points.
-fn stroked_lines(document: &PagedDocument) -> impl Iterator<Item = (usize, Point, Point)> {
+fn stroked_lines(document: &PagedDocument) -> Vec<(usize, Point, Point)> {
     fn walk(page: usize, frame: &Frame, ts: Transform, out: &mut Vec<(usize, Point, Point)>) {
         for (pos, item) in frame.items() {
             let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
@@ -218,7 +220,7 @@ fn stroked_lines(document: &PagedDocument) -> impl Iterator<Item = (usize, Point
     for (index, page) in document.pages().iter().enumerate() {
         walk(index, &page.frame, Transform::identity(), &mut out);
     }
-    out.into_iter()
+    out
 }
 
 /// The linear scale of a transform (the square root of its area factor).
@@ -290,4 +292,20 @@ pub fn fit(document: &PagedDocument) -> Option<Fit> {
     };
     let fits = matches!(dict.get("fits"), Ok(Value::Bool(true)));
     Some(Fit { body_size_pt: number("body-size")?, fits, overflow_mm: number("overflow-mm")? })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rule;
+
+    #[test]
+    fn a_rule_touches_ink_that_comes_near_it_across_and_overlaps_it_along() {
+        let across = Rule { page: 0, vertical: false, at_mm: 10.0, span_mm: [0.0, 50.0] };
+        assert!(across.touches([5.0, 8.0, 9.0, 9.9], 0.2));
+        assert!(!across.touches([5.0, 8.0, 9.0, 9.7], 0.2), "clear of it");
+        assert!(!across.touches([60.0, 8.0, 70.0, 9.9], 0.2), "beyond its end");
+        let down = Rule { page: 0, vertical: true, at_mm: 10.0, span_mm: [0.0, 50.0] };
+        assert!(down.touches([8.0, 5.0, 10.1, 9.0], 0.2));
+        assert!(!down.touches([8.0, 5.0, 9.7, 9.0], 0.2));
+    }
 }

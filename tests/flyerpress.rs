@@ -1675,13 +1675,8 @@ fn text_below_the_layouts_minimum_fails_naming_edition_layout_text_and_size() {
 }
 
 /// One job laid out: edition, layout, its text runs and its horizontal rules.
-/// One job laid out: edition, layout, text runs, horizontal and vertical rules.
-type LaidOut = (
-    String,
-    String,
-    Vec<flyerpress::inspect::TextRun>,
-    (Vec<flyerpress::inspect::Rule>, Vec<flyerpress::inspect::VerticalRule>),
-);
+/// One job laid out: edition, layout, text runs, rules across and down.
+type LaidOut = (String, String, Vec<flyerpress::inspect::TextRun>, Vec<flyerpress::inspect::Rule>);
 
 /// The text runs and rules of every edition in every layout, laid out once.
 fn all_runs() -> &'static Vec<LaidOut> {
@@ -1695,10 +1690,7 @@ fn all_runs() -> &'static Vec<LaidOut> {
             .map(|&(lang, layout)| {
                 let typeset = session.typeset(lang, layout).unwrap();
                 let runs = flyerpress::inspect::text_runs(&typeset.paged);
-                let rules = (
-                    flyerpress::inspect::horizontal_rules(&typeset.paged),
-                    flyerpress::inspect::vertical_rules(&typeset.paged),
-                );
+                let rules = flyerpress::inspect::rules(&typeset.paged);
                 (lang.clone(), layout.clone(), runs, rules)
             })
             .collect()
@@ -1843,16 +1835,17 @@ fn every_hyphenation_keeps_three_letters_either_side_and_spares_names_and_headin
 fn tables_end_the_same_distance_above_the_footnotes_in_every_edition() {
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     let mut gaps = std::collections::BTreeMap::<(String, usize), Vec<(String, f64)>>::new();
-    for (lang, layout, runs, (rules, _)) in all_runs() {
+    for (lang, layout, runs, rules) in all_runs() {
         // A sheet repeats the leaflet, which is measured itself.
         if session.project.layouts[layout].layout.sheet.is_some() {
             continue;
         }
         let pages = runs.iter().map(|r| r.page).max().unwrap_or(0);
         for page in 0..=pages {
-            let table_rules =
-                rules.iter().filter(|r| r.page == page && r.x_mm[1] - r.x_mm[0] > 20.0);
-            let Some(bottom) = table_rules.map(|r| r.y_mm).reduce(f64::max) else { continue };
+            let table_rules = rules
+                .iter()
+                .filter(|r| r.page == page && !r.vertical && r.span_mm[1] - r.span_mm[0] > 20.0);
+            let Some(bottom) = table_rules.map(|r| r.at_mm).reduce(f64::max) else { continue };
             // The white space down to the first footnote's marker "(A)", the same
             // glyphs in every edition whatever its script.
             let below = runs.iter().filter(|r| r.page == page && r.y_mm > bottom);
@@ -1884,44 +1877,28 @@ fn no_glyph_touches_a_table_rule() {
     let mut failures = Vec::new();
     // Half the rule's 0.6 pt stroke and 0.2 pt of air, in millimetres.
     let clear = 0.5 * 25.4 / 72.0;
-    for (lang, layout, runs, (rules, columns)) in all_runs() {
+    for (lang, layout, runs, rules) in all_runs() {
         for run in runs {
-            let Some([left, top, right, bottom]) = run.ink_mm else { continue };
-            let touched = rules.iter().find(|rule| {
-                rule.page == run.page
-                    && rule.x_mm[0] < right
-                    && rule.x_mm[1] > left
-                    && rule.y_mm > top - clear
-                    && rule.y_mm < bottom + clear
-            });
-            if let Some(rule) = touched {
+            let Some(ink) = run.ink_mm else { continue };
+            // Down the rows, and across: no line runs out of its column into the next.
+            for rule in rules.iter().filter(|r| r.page == run.page && r.touches(ink, clear)) {
+                let [left, top, right, bottom] = ink;
+                let (which, from, to) = if rule.vertical {
+                    ("column rule", left, right)
+                } else {
+                    ("rule", top, bottom)
+                };
                 failures.push(format!(
-                    "{lang}/{layout} page {}: `{}` (ink {top:.2} to {bottom:.2} mm) touches the rule at {:.2} mm",
+                    "{lang}/{layout} page {}: `{}` (ink {from:.2} to {to:.2} mm) touches the {which} at {:.2} mm",
                     run.page + 1,
                     run.text,
-                    rule.y_mm
-                ));
-            }
-            // Across: no line runs out of its column into the next.
-            let crossed = columns.iter().find(|rule| {
-                rule.page == run.page
-                    && rule.y_mm[0] < bottom
-                    && rule.y_mm[1] > top
-                    && rule.x_mm > left - clear
-                    && rule.x_mm < right + clear
-            });
-            if let Some(rule) = crossed {
-                failures.push(format!(
-                    "{lang}/{layout} page {}: `{}` (ink {left:.2} to {right:.2} mm) touches the column rule at {:.2} mm",
-                    run.page + 1,
-                    run.text,
-                    rule.x_mm
+                    rule.at_mm
                 ));
             }
         }
-        let across = columns.iter().filter(|rule| rule.y_mm[1] - rule.y_mm[0] > 1.0).count();
-        if across < 6 {
-            failures.push(format!("{lang}/{layout}: only {across} column rules found"));
+        let down = rules.iter().filter(|r| r.vertical && r.span_mm[1] - r.span_mm[0] > 1.0).count();
+        if down < 6 {
+            failures.push(format!("{lang}/{layout}: only {down} column rules found"));
         }
     }
     assert!(
