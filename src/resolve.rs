@@ -271,7 +271,7 @@ pub struct Footnote {
 /// A link with its label.
 #[derive(Debug, Clone, Serialize)]
 pub struct Link {
-    /// Text before the link, e.g. "Mere information:".
+    /// Text before the link with the gap after it, e.g. "Mere information: ".
     pub label: Rich,
     /// The target.
     pub url: String,
@@ -369,11 +369,12 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
     let links = facts
         .footer_links
         .iter()
-        .map(|id| link(texts, texts.rich(&Key::Link(id.clone())), &facts.links[id]))
+        .map(|id| link(texts, labelled(texts.rich(&Key::Link(id.clone()))), &facts.links[id]))
         .collect();
     let (width_mm, height_mm) = layout.page.size_mm();
     let draft = edition_config.review == Review::Draft;
-    let mut version = stamp_label(&texts.plain(&Key::Version));
+    let label = texts.plain(&Key::Version);
+    let mut version = format!("{label}{}", label_gap(&label));
     version.push_str(&texts.ltr(version_stamp("", &locale, &edition_config).trim_start()));
     if draft {
         version = format!("{version} · {}", texts.plain(&Key::DraftMark));
@@ -418,11 +419,18 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
     }
 }
 
-/// A label before the text it names: a space after it, unless it ends in full-width
-/// punctuation (`版本：`), which carries its own space.
-fn stamp_label(label: &str) -> String {
+/// What follows a label before the text it names: a space, unless the label ends in
+/// full-width punctuation (`版本：`), which carries its own space.
+fn label_gap(label: &str) -> &'static str {
     let full_width = |c: char| matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FF60}');
-    if label.ends_with(full_width) { label.to_owned() } else { format!("{label} ") }
+    if label.ends_with(full_width) { "" } else { " " }
+}
+
+/// A label with the gap to the text it names (see [`label_gap`]).
+fn labelled(mut label: Rich) -> Rich {
+    let gap = label_gap(&markup::to_plain(&label));
+    label.extend(markup::plain(gap));
+    label
 }
 
 fn stripe_model(page: &Page) -> StripeModel {
