@@ -673,6 +673,12 @@ fn check_punctuation(project: &Project, warnings: &mut Vec<Problem>) {
             let printed =
                 markup::parse(text).map_or_else(|_| text.clone(), |r| markup::to_plain(&r));
             let chars: Vec<char> = printed.chars().collect();
+            for triple in chars.windows(3) {
+                if cjk(triple[0]) && triple[1] == ' ' && cjk(triple[2]) {
+                    let [a, _, b] = [triple[0], triple[1], triple[2]];
+                    warn(format!("a space between `{a}` and `{b}`: CJK text takes none"));
+                }
+            }
             for pair in chars.windows(2) {
                 let (a, b) = (pair[0], pair[1]);
                 let latin = |c: char| ",.:;!?()".contains(c);

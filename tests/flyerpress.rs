@@ -2159,6 +2159,11 @@ fn check_warns_about_punctuation_that_is_not_the_languages() {
     edit(&project.path().join("content/en.yaml"), "“Secret chats”", "„Secret chats“");
     edit(&project.path().join("content/zh.yaml"), "只能手动开启，且", "只能手动开启, 且");
     edit(&project.path().join("content/zh.yaml"), "（服务器之间", "（ 服务器之间");
+    edit(
+        &project.path().join("content/zh.yaml"),
+        "**中心化**服务器和应用",
+        "**中心化** 服务器和应用",
+    );
     let output = flyerpress(&["check", "--project", project.path().to_str().unwrap()]);
     let err = stderr(&output);
     assert!(
@@ -2170,6 +2175,10 @@ fn check_warns_about_punctuation_that_is_not_the_languages() {
         "{err}"
     );
     assert!(err.contains("(key `notes.rocketchat`): a space next to full-width `（`"), "{err}");
+    assert!(
+        err.contains("(key `networks.central_secret`): a space between `化` and `服`"),
+        "{err}"
+    );
 }
 
 /// `eject` of an edition whose file does not parse says what `build` says, and exits 2.
