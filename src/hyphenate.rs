@@ -7,6 +7,8 @@
 //!
 //! - only in running text (cells, notes, footnotes), never in the title, headings,
 //!   system and app names, URLs, codes and dates;
+//! - only in words of [`MIN_WORD`] letters or more ("ser-ver" reads worse than a
+//!   looser line);
 //! - at least [`MIN_LEFT`] letters before and [`MIN_RIGHT`] after a break, and none in
 //!   the last word of a text, so that a cell or note never ends on a lone word-ending
 //!   (the columns are at least as wide as their widest word, so the word fits whole);
@@ -21,6 +23,8 @@ use crate::markup::Rich;
 pub const MIN_LEFT: usize = 3;
 /// Letters a break leaves at least after it.
 pub const MIN_RIGHT: usize = 3;
+/// The shortest word that may be hyphenated, in letters.
+pub const MIN_WORD: usize = 7;
 /// The soft hyphen: a break opportunity shown as a hyphen when taken.
 pub const SOFT_HYPHEN: char = '\u{ad}';
 
@@ -109,7 +113,7 @@ impl Hyphenator {
     /// One word with its allowed breaks marked.
     fn word(&self, word: &str) -> String {
         let count = word.chars().count();
-        if self.names.contains(word) || is_name_like(word) || count < MIN_LEFT + MIN_RIGHT {
+        if self.names.contains(word) || is_name_like(word) || count < MIN_WORD {
             return word.to_owned();
         }
         let breaks: Vec<usize> = match self.exceptions.get(&word.to_lowercase()) {
@@ -162,7 +166,7 @@ mod tests {
     #[test]
     fn breaks_leave_three_letters_either_side_and_none_in_the_last_word() {
         let de = Hyphenator::new("de", &[], []).unwrap();
-        let text = shown(&de.text("Verschlüsselung zwischen Unabhängigkeit Servern", true));
+        let text = shown(&de.text("Verschlüsselung zwischen Unabhängigkeit Server Servern", true));
         let words: Vec<&str> = text.split_whitespace().collect();
         for word in &words {
             let pieces: Vec<&str> = word.split('-').collect();
@@ -172,8 +176,9 @@ mod tests {
         assert_eq!(words[0], "Ver-schlüs-se-lung");
         // Not "Un-" (two letters).
         assert_eq!(words[2], "Unab-hän-gig-keit");
-        // The last word stays whole.
-        assert_eq!(words[3], "Servern");
+        // Too short to break, and the last word stays whole.
+        assert_eq!(words[3], "Server");
+        assert_eq!(words[4], "Servern");
     }
 
     #[test]
