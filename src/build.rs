@@ -8,10 +8,10 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use sha2::{Digest, Sha256};
 
 use crate::check::CheckOptions;
 use crate::content::Review;
+use crate::digest::Parts;
 use crate::error::{Error, Location, Problem};
 use crate::export::{ExportSettings, export, previews};
 use crate::gallery::write_gallery;
@@ -358,18 +358,13 @@ impl BuildContext<'_> {
     /// output profile, the templates, the fonts and the document model (content,
     /// strings, palette).
     fn fingerprint(&self, layout_text: &str, profile: &[u8], model: &[u8]) -> String {
-        let mut hasher = Sha256::new();
-        for part in [
-            identity().as_bytes(),
-            layout_text.as_bytes(),
-            profile,
-            self.session.project.templates.digest().as_bytes(),
-            self.session.typesetter.digest().as_bytes(),
-            model,
-        ] {
-            hasher.update((part.len() as u64).to_le_bytes());
-            hasher.update(part);
-        }
-        hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        Parts::default()
+            .part(identity().as_bytes())
+            .part(layout_text.as_bytes())
+            .part(profile)
+            .part(self.session.project.templates.digest().as_bytes())
+            .part(self.session.typesetter.digest().as_bytes())
+            .part(model)
+            .hex()
     }
 }

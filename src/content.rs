@@ -61,6 +61,20 @@ pub enum Review {
     Draft,
 }
 
+impl fmt::Display for Review {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&variant_name(self))
+    }
+}
+
+/// The name a unit variant has in the YAML files (serde's), for messages and pages.
+pub fn variant_name<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(name)) => name,
+        _ => String::new(),
+    }
+}
+
 /// A calendar date written `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct Date {

@@ -4,8 +4,9 @@
 //! single edition by hand.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use crate::content::variant_name;
 use crate::error::Error;
 use crate::layout::PdfStandard;
 use crate::resolve::resolve;
@@ -13,14 +14,17 @@ use crate::session::Session;
 use crate::typeset::DOCUMENT_PATH;
 use crate::write::write_atomic;
 
-/// Writes the standalone project into `dir` and returns the files written. The main
-/// file is the layout's template, under its own name.
+/// Writes the standalone project into `dir`, telling `written` of each file as it is
+/// written. Everything is prepared before the first file is written, so that an
+/// error in the input leaves `dir` as it was. The main file is the layout's
+/// template, under its own name.
 pub fn eject(
     session: &Session,
     lang: &str,
     layout_name: &str,
     dir: &Path,
-) -> Result<Vec<PathBuf>, Error> {
+    mut written: impl FnMut(&Path),
+) -> Result<(), Error> {
     let project = &session.project;
     // An edition whose file or strings are broken cannot be ejected, as it cannot be
     // built: the same problems as `build` reports.
@@ -42,20 +46,15 @@ pub fn eject(
     let mut json = serde_json::to_string_pretty(&document)
         .map_err(|e| Error::Internal(format!("failed to serialize the document model: {e}")))?;
     json.push('\n');
-    let mut written = Vec::new();
-    let mut write = |relative: &str, bytes: &[u8]| -> Result<(), Error> {
+    let mut files = vec![(DOCUMENT_PATH.trim_start_matches('/').to_owned(), json.into_bytes())];
+    files.extend(project.templates.files());
+    files.push(("README.md".to_owned(), readme(session, lang, layout_name, body_size).into_bytes()));
+    for (relative, bytes) in files {
         let path = dir.join(relative);
-        write_atomic(&path, bytes)?;
-        written.push(path);
-        Ok(())
-    };
-    write(DOCUMENT_PATH.trim_start_matches('/'), json.as_bytes())?;
-    for (relative, bytes) in project.templates.files() {
-        write(&relative, &bytes)?;
+        write_atomic(&path, &bytes)?;
+        written(&path);
     }
-    let readme = readme(session, lang, layout_name, body_size);
-    write("README.md", readme.as_bytes())?;
-    Ok(written)
+    Ok(())
 }
 
 fn readme(session: &Session, lang: &str, layout_name: &str, body_size: Option<f64>) -> String {
@@ -64,16 +63,14 @@ fn readme(session: &Session, lang: &str, layout_name: &str, body_size: Option<f6
     let fonts = project.fonts_dir();
     let fonts = std::fs::canonicalize(&fonts).unwrap_or(fonts);
     let fonts = fonts.display();
-    let standards: Vec<&str> = layout
+    let standards: Vec<String> = layout
         .pdf
         .standards
         .iter()
         .map(|s| match s {
-            PdfStandard::A2b => "a-2b",
-            PdfStandard::Ua1 => "ua-1",
             // The typst CLI writes no PDF/X: an ejected print layout gives plain PDF 1.6.
-            PdfStandard::V1_6 | PdfStandard::X4 => "1.6",
-            PdfStandard::V1_7 => "1.7",
+            PdfStandard::X4 => "1.6".to_owned(),
+            other => variant_name(other),
         })
         .collect();
     let standards = if standards.is_empty() {

@@ -129,6 +129,16 @@ impl Problems {
     }
 }
 
+/// Exit code: a job failed, the others were built; or `status --strict` found missing
+/// or stale strings.
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code: bad invocation or invalid input; every problem is listed.
+pub const EXIT_INVALID: u8 = 2;
+/// Exit code: a file or folder could not be read or written.
+pub const EXIT_IO: u8 = 3;
+/// Exit code: a fault of flyerpress or of a template, not of the input.
+pub const EXIT_INTERNAL: u8 = 4;
+
 /// Everything that can go wrong in flyerpress.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -172,6 +182,18 @@ impl Error {
     /// Whether the error is the user's input rather than a failure while building.
     pub fn is_invalid_input(&self) -> bool {
         matches!(self, Self::Invalid(_))
+    }
+
+    /// The exit code of a run this error stops: 1 an output could not be made from
+    /// valid input (typesetting, a page rule, export), 2 invalid input, 3 a file could
+    /// not be read or written, 4 a fault of flyerpress or of a template.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Typeset(_) | Self::Page(_) | Self::Export(_) => EXIT_FAILED,
+            Self::Invalid(_) => EXIT_INVALID,
+            Self::Io { .. } => EXIT_IO,
+            Self::Internal(_) => EXIT_INTERNAL,
+        }
     }
 }
 

@@ -576,7 +576,7 @@ fn default_registry() -> String {
 }
 
 /// A PDF standard Typst can enforce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum PdfStandard {
     /// Plain PDF 1.6, for print editions (PDF/A refuses CMYK in Typst 0.15).
     #[serde(rename = "1.6")]

@@ -14,6 +14,7 @@ pub mod check;
 pub mod columns;
 pub mod compose;
 pub mod content;
+pub mod digest;
 pub mod eject;
 pub mod error;
 pub mod export;

@@ -1,7 +1,6 @@
 //! The `flyerpress` command: parses arguments, calls the library, maps the outcome to
-//! an exit code (0 all built, 1 a job failed, the manifest or gallery could not be
-//! written after the jobs, or translations are incomplete under `--strict`, 2 bad
-//! invocation or invalid input: nothing written).
+//! an exit code: 0 all done; otherwise the code of the error that stopped the run
+//! ([`Error::exit_code`]), 1 when a build's jobs failed (the others were built).
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -10,17 +9,11 @@ use std::sync::Mutex;
 
 use clap::{Args, Parser, Subcommand};
 use flyerpress::build::Outcome;
-use flyerpress::content::Review;
+use flyerpress::error::EXIT_FAILED;
 use flyerpress::{
     BuildOptions, CheckOptions, Error, JobReport, Problem, Progress, Session, status,
 };
 use indicatif::{ProgressBar, ProgressStyle};
-
-/// Exit code when a job failed, the manifest or gallery was not written after the jobs
-/// wrote theirs, or translations are incomplete under `--strict`.
-const EXIT_FAILED: u8 = 1;
-/// Exit code for a bad invocation or invalid input.
-const EXIT_INVALID: u8 = 2;
 
 /// Turn multilingual YAML content into print-ready leaflets and posters.
 #[derive(Debug, Parser)]
@@ -132,7 +125,7 @@ fn build(options: &BuildOptions) -> ExitCode {
     let started = std::time::Instant::now();
     let report = match flyerpress::build(options, &reporter) {
         Ok(report) => report,
-        Err(error) => return invalid(&error),
+        Err(error) => return stopped(&error),
     };
     reporter.finish();
     print_warnings(&report.warnings);
@@ -147,16 +140,16 @@ fn build(options: &BuildOptions) -> ExitCode {
         report.jobs.len(),
         started.elapsed().as_secs_f64()
     );
+    for job in report.jobs.iter().filter(|j| j.error().is_some()) {
+        eprintln!("  failed: {} / {}", job.id.edition, job.id.layout);
+    }
     for error in &report.unfinished {
         eprintln!("error: {error}");
     }
-    if !report.unfinished.is_empty() {
+    if let Some(error) = report.unfinished.first() {
         eprintln!("the jobs' files were written; the manifest or gallery above was not");
-    }
-    if failed > 0 || !report.unfinished.is_empty() {
-        for job in report.jobs.iter().filter(|j| j.error().is_some()) {
-            eprintln!("  failed: {} / {}", job.id.edition, job.id.layout);
-        }
+        ExitCode::from(error.exit_code())
+    } else if failed > 0 {
         ExitCode::from(EXIT_FAILED)
     } else {
         ExitCode::SUCCESS
@@ -257,7 +250,7 @@ fn print_warnings(warnings: &[Problem]) {
 }
 
 fn open(args: &ProjectArgs) -> Result<Session, ExitCode> {
-    Session::open(&args.project, args.check()).map_err(|error| invalid(&error))
+    Session::open(&args.project, args.check()).map_err(|error| stopped(&error))
 }
 
 fn check(args: &ProjectArgs) -> ExitCode {
@@ -268,7 +261,7 @@ fn check(args: &ProjectArgs) -> ExitCode {
     print_warnings(&session.warnings);
     let problems = session.edition_problems();
     if !problems.is_empty() {
-        return invalid(&Error::Invalid(problems));
+        return stopped(&Error::Invalid(problems));
     }
     let project = &session.project;
     println!(
@@ -290,7 +283,7 @@ fn translation_status(args: &ProjectArgs, record: bool) -> ExitCode {
     let lock_path = status::lock_path(project);
     let lock = match status::read_lock(&lock_path) {
         Ok(lock) => lock,
-        Err(error) => return invalid(&error),
+        Err(error) => return stopped(&error),
     };
     let statuses = status::status(project, &lock);
     println!(
@@ -318,7 +311,7 @@ fn translation_status(args: &ProjectArgs, record: bool) -> ExitCode {
         if let Err(error) =
             flyerpress::write::write_atomic(&lock_path, status::lock_text(&next).as_bytes())
         {
-            return invalid(&error);
+            return stopped(&error);
         }
         eprintln!("recorded the current translations in {}", lock_path.display());
     }
@@ -341,16 +334,21 @@ fn eject(args: &ProjectArgs, lang: &str, layout: &str, dir: &std::path::Path) ->
         ..Default::default()
     };
     if let Err(error) = flyerpress::build::plan(&session.project, &options) {
-        return invalid(&error);
+        return stopped(&error);
     }
-    match flyerpress::eject::eject(&session, lang, layout, dir) {
-        Ok(files) => {
-            for file in files {
-                println!("wrote {}", file.display());
-            }
-            ExitCode::SUCCESS
+    let mut written = 0;
+    let result = flyerpress::eject::eject(&session, lang, layout, dir, |file| {
+        println!("wrote {}", file.display());
+        written += 1;
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if written > 0 => {
+            eprintln!("error: {error}");
+            eprintln!("stopped: the {written} file(s) listed above were written, the rest not");
+            ExitCode::from(error.exit_code())
         }
-        Err(error) => invalid(&error),
+        Err(error) => stopped(&error),
     }
 }
 
@@ -363,10 +361,7 @@ fn list(args: &ProjectArgs) -> ExitCode {
     println!("editions (base: {}):", project.config.base);
     for lang in project.editions.keys() {
         let config = project.edition_config(lang);
-        let review = match config.review {
-            Review::Reviewed => "reviewed",
-            Review::Draft => "draft",
-        };
+        let review = config.review;
         let date = config.date;
         println!(
             "  {lang:<8} {:<4} {}-{:02}-{:02}  {review}",
@@ -383,18 +378,20 @@ fn list(args: &ProjectArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Reports an error that stopped everything and picks its exit code.
-fn invalid(error: &Error) -> ExitCode {
+/// Reports an error that stopped a command before it wrote anything, with the error's
+/// exit code.
+fn stopped(error: &Error) -> ExitCode {
     match error {
-        Error::Invalid(_) => eprintln!("{error}"),
-        _ => eprintln!("error: {error}"),
+        Error::Invalid(problems) => {
+            eprintln!("{error}");
+            eprintln!("stopped: {} problem(s) found, nothing was written", problems.len());
+        }
+        _ => {
+            eprintln!("error: {error}");
+            eprintln!("stopped: nothing was written");
+        }
     }
-    let problems = match error {
-        Error::Invalid(problems) => problems.len(),
-        _ => 1,
-    };
-    eprintln!("stopped: {problems} problem(s) found, nothing was written");
-    ExitCode::from(EXIT_INVALID)
+    ExitCode::from(error.exit_code())
 }
 
 #[cfg(test)]

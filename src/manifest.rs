@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
+use crate::digest::{hex, sha256, sha256_hex};
 use crate::error::Error;
 use crate::write::write_atomic;
 
@@ -49,11 +49,6 @@ impl OutputRecord {
     }
 }
 
-/// SHA-256 of bytes, as lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// The tool and version, as the manifest names them.
 pub fn tool() -> String {
     format!("flyerpress {}", env!("CARGO_PKG_VERSION"))
@@ -66,14 +61,9 @@ pub fn tool() -> String {
 pub fn identity() -> &'static str {
     static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     IDENTITY.get_or_init(|| {
-        use sha2::{Digest, Sha256};
         let executable = std::env::current_exe().and_then(std::fs::read);
         match executable {
-            Ok(bytes) => {
-                let digest = Sha256::digest(&bytes);
-                let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
-                format!("{} ({hex})", tool())
-            }
+            Ok(bytes) => format!("{} ({})", tool(), hex(&sha256(&bytes)[..8])),
             Err(_) => tool(),
         }
     })

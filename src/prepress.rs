@@ -10,9 +10,9 @@
 //! with a back, duplex with the layout's flip.
 
 use lopdf::{Dictionary, Document, Object, Stream, dictionary};
-use sha2::{Digest, Sha256};
 
 use crate::content::Date;
+use crate::digest::{hex, sha256};
 use crate::export::xml_escape;
 use crate::layout::{Flip, OutputIntent};
 
@@ -239,8 +239,7 @@ fn xmp_date(Date { year, month, day }: Date) -> String {
 /// A UUID URN derived from the document's identifier, so that the same document gets
 /// the same ID in every build.
 fn uuid(ident: &str, salt: &str) -> String {
-    let hash = Sha256::digest(format!("{salt}:{ident}").as_bytes());
-    let hex: String = hash.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let hex = hex(&sha256(format!("{salt}:{ident}").as_bytes())[..16]);
     format!("uuid:{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 

@@ -13,9 +13,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::check::text_keys;
+use crate::digest::{hex, sha256};
 use crate::error::{Error, Problem};
 use crate::load::read_yaml;
 use crate::project::Project;
@@ -75,8 +75,7 @@ impl EditionStatus {
 
 /// A short, stable hash of a text.
 pub fn hash(text: &str) -> String {
-    let digest = Sha256::digest(text.as_bytes());
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    hex(&sha256(text.as_bytes())[..8])
 }
 
 /// The path of a project's lock file.

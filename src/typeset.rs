@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use codespan_reporting::diagnostic::{Diagnostic, Label};
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
-use sha2::{Digest, Sha256};
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic, Warned};
 use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -18,6 +17,7 @@ use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
 use crate::content::Date;
+use crate::digest::Parts;
 use crate::error::{Error, Location, Problem};
 
 /// Where the template finds the job's document model.
@@ -40,7 +40,7 @@ impl Typesetter {
         paths.sort();
         let mut fonts = Vec::new();
         let mut problems = Vec::new();
-        let mut hasher = Sha256::new();
+        let mut digest = Parts::default();
         for path in paths {
             let is_font = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
                 matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc")
@@ -49,7 +49,7 @@ impl Typesetter {
                 continue;
             }
             let data = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
-            hasher.update(&data);
+            digest.part(&data);
             let before = fonts.len();
             fonts.extend(Font::iter(Bytes::new(data)));
             if fonts.len() == before {
@@ -67,7 +67,7 @@ impl Typesetter {
         }
         let book = FontBook::from_fonts(&fonts);
         let library = Library::builder().build();
-        let digest = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let digest = digest.hex();
         Ok(Self { library: LazyHash::new(library), book: LazyHash::new(book), fonts, digest })
     }
 
@@ -178,15 +178,14 @@ impl Templates {
         }
         paths.sort();
         let mut templates = Templates { dir: dir.to_path_buf(), ..Default::default() };
-        let mut hasher = Sha256::new();
+        let mut digest = Parts::default();
         for path in paths {
             let relative = path.strip_prefix(dir).unwrap_or(&path);
             let vpath = format!("/{}", relative.to_string_lossy().replace('\\', "/"));
             let Ok(virtual_path) = VirtualPath::new(&vpath) else { continue };
             let id = RootedPath::new(VirtualRoot::Project, virtual_path).intern();
             let bytes = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
-            hasher.update(vpath.as_bytes());
-            hasher.update(&bytes);
+            digest.part(vpath.as_bytes()).part(&bytes);
             let shown = path.strip_prefix(display_root).unwrap_or(&path);
             templates.names.insert(id, shown.display().to_string());
             if vpath.ends_with(".typ") {
@@ -201,7 +200,7 @@ impl Templates {
                 templates.files.insert(id, Bytes::new(bytes));
             }
         }
-        templates.digest = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        templates.digest = digest.hex();
         Ok(templates)
     }
 

@@ -2209,8 +2209,8 @@ fn ejecting_a_broken_edition_reports_its_problem() {
 }
 
 /// When the manifest cannot be saved after the jobs wrote their files, the run says
-/// so truthfully (the files stand, the manifest does not) and exits 1, not "nothing
-/// was written".
+/// so truthfully (the files stand, the manifest does not) and exits 3 (a file could
+/// not be written), not "nothing was written".
 #[test]
 fn a_manifest_that_cannot_be_saved_is_reported_after_the_files_are_written() {
     let out = tempfile::tempdir().unwrap();
@@ -2218,7 +2218,7 @@ fn a_manifest_that_cannot_be_saved_is_reported_after_the_files_are_written() {
     std::fs::create_dir_all(out.path().join("manifest.json/blocked")).unwrap();
     let output = build_args(&repo(), out.path(), &["--lang", "da", "--layout", "a4-screen"]);
     let err = stderr(&output);
-    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert_eq!(output.status.code(), Some(3), "{err}");
     assert!(err.contains("manifest.json"), "{err}");
     assert!(err.contains("the jobs' files were written"), "{err}");
     assert!(!err.contains("nothing was written"), "{err}");
