@@ -89,8 +89,6 @@ for n in ${FLYERPRESS_BENCH_EDITIONS:-10 25 50 100}; do
   synthetic=$work/synthetic-$n
   rm -rf "$synthetic" && mkdir -p "$synthetic/content" && cp -r layouts "$synthetic/" && ln -s "$PWD/fonts" "$synthetic/fonts"
   cp content/facts.yaml content/de.yaml "$synthetic/content/"
-  # Layouts that leave out a shipped edition name it; the synthetic project has none.
-  sed -i '/^except:/d' "$synthetic"/layouts/*.yaml
   printf 'base: de\npublisher: bench\neditions:\n  de: { name: Deutsch, code: DE, date: 2026-02-01, review: draft }\n' >"$synthetic/content/config.yaml"
   for i in $(seq 2 "$n"); do
     code=$(printf 'en-x%03d' "$i")

@@ -8,7 +8,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-
 use crate::check::CheckOptions;
 use crate::content::Review;
 use crate::digest::Parts;
@@ -23,7 +22,7 @@ use crate::session::Session;
 use crate::write::write_atomic;
 
 /// What to build, parsed once from the command line.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BuildOptions {
     /// The project folder.
     pub project: PathBuf,
@@ -39,8 +38,26 @@ pub struct BuildOptions {
     pub force: bool,
     /// Build only editions a speaker has reviewed (what a publishing CI wants).
     pub reviewed_only: bool,
+    /// Write PNG previews and thumbnails besides the layout's outputs.
+    pub previews: bool,
     /// Parallel jobs; all cores when `None`.
     pub jobs: Option<usize>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self {
+            project: PathBuf::from("."),
+            out: None,
+            langs: Vec::new(),
+            layouts: Vec::new(),
+            check: CheckOptions::default(),
+            force: false,
+            reviewed_only: false,
+            previews: true,
+            jobs: None,
+        }
+    }
 }
 
 /// Hears about a build's progress; the command line shows it as a progress bar or as
@@ -157,8 +174,13 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     let out = options.out.clone().unwrap_or_else(|| options.project.join("output"));
     std::fs::create_dir_all(&out).map_err(|e| Error::io("create folder", &out, e))?;
     let mut manifest = if options.force { Manifest::default() } else { Manifest::load(&out) };
-    let context =
-        BuildContext { session: &session, out: &out, manifest: &manifest, force: options.force };
+    let context = BuildContext {
+        session: &session,
+        out: &out,
+        manifest: &manifest,
+        force: options.force,
+        previews: options.previews,
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.unwrap_or(0))
         .build()
@@ -274,6 +296,7 @@ struct BuildContext<'a> {
     out: &'a Path,
     manifest: &'a Manifest,
     force: bool,
+    previews: bool,
 }
 
 impl BuildContext<'_> {
@@ -338,9 +361,11 @@ impl BuildContext<'_> {
             let bytes = export(&typeset.paged, format, &settings).map_err(|e| typeset.error(e))?;
             files.push((format.extension(), bytes));
         }
-        let (full, thumbnail) = previews(&typeset.paged).map_err(|e| typeset.error(e))?;
-        files.push((PREVIEW_EXTENSION, full));
-        files.push((THUMBNAIL_EXTENSION, thumbnail));
+        if self.previews {
+            let (full, thumbnail) = previews(&typeset.paged).map_err(|e| typeset.error(e))?;
+            files.push((PREVIEW_EXTENSION, full));
+            files.push((THUMBNAIL_EXTENSION, thumbnail));
+        }
         let mut record = JobRecord { fingerprint, outputs: BTreeMap::new() };
         for (extension, bytes) in files {
             write_atomic(&output_path(self.out, id, extension), &bytes)?;
@@ -354,12 +379,13 @@ impl BuildContext<'_> {
         })
     }
 
-    /// Everything a job's outputs depend on: the tool, the layout definition and its
-    /// output profile, the templates, the fonts and the document model (content,
-    /// strings, palette).
+    /// Everything a job's outputs depend on: the tool, whether previews are made, the
+    /// layout definition and its output profile, the templates, the fonts and the
+    /// document model (content, strings, palette).
     fn fingerprint(&self, layout_text: &str, profile: &[u8], model: &[u8]) -> String {
         Parts::default()
             .part(identity().as_bytes())
+            .part(&[u8::from(self.previews)])
             .part(layout_text.as_bytes())
             .part(profile)
             .part(self.session.project.templates.digest().as_bytes())

@@ -60,6 +60,7 @@ fn check_all(
     warn_unconfigured(project, &mut warnings);
     check_facts(project, &mut errors);
     check_layouts(project, typesetter, &mut errors);
+    warn_unknown_exceptions(project, &mut warnings);
     check_strings(project, options, &mut errors, &mut warnings);
     check_punctuation(project, &mut warnings);
     if project.editions.contains_key(&project.config.base) {
@@ -230,6 +231,25 @@ fn check_facts(project: &Project, errors: &mut Problems) {
     }
 }
 
+/// A layout's `except` naming an edition the project does not have is only a warning:
+/// layouts outlive editions, and a project without Greek may keep the shipped layouts.
+fn warn_unknown_exceptions(project: &Project, warnings: &mut Vec<Problem>) {
+    for file in project.layouts.values() {
+        for edition in &file.layout.except {
+            if !project.editions.contains_key(edition) && !project.broken.contains_key(edition) {
+                warnings.push(Problem::new(
+                    file.file.locate("except"),
+                    format!(
+                        "`{edition}` is not an edition of this project, so excepting it does \
+                         nothing; editions are {}",
+                        names(project.editions.keys())
+                    ),
+                ));
+            }
+        }
+    }
+}
+
 fn check_layouts(project: &Project, typesetter: &Typesetter, errors: &mut Problems) {
     for file in project.palettes.values() {
         check_palette(project, file, errors);
@@ -278,17 +298,6 @@ fn check_layouts(project: &Project, typesetter: &Typesetter, errors: &mut Proble
         check_lengths(layout, &at, errors);
         check_sizes(&layout.sizes, &at, errors);
         check_sides(project, layout, &at, errors);
-        for edition in &layout.except {
-            if !project.editions.contains_key(edition) && !project.broken.contains_key(edition) {
-                errors.push(
-                    at("except"),
-                    format!(
-                        "unknown edition `{edition}`; expected one of {}",
-                        names(project.editions.keys())
-                    ),
-                );
-            }
-        }
         check_pdf(file, &at, errors);
     }
 }

@@ -48,7 +48,8 @@ pub fn eject(
     json.push('\n');
     let mut files = vec![(DOCUMENT_PATH.trim_start_matches('/').to_owned(), json.into_bytes())];
     files.extend(project.templates.files());
-    files.push(("README.md".to_owned(), readme(session, lang, layout_name, body_size).into_bytes()));
+    files
+        .push(("README.md".to_owned(), readme(session, lang, layout_name, body_size).into_bytes()));
     for (relative, bytes) in files {
         let path = dir.join(relative);
         write_atomic(&path, &bytes)?;

@@ -62,6 +62,10 @@ enum Command {
         /// out drafts: for publishing.
         #[arg(long)]
         reviewed_only: bool,
+        /// Write no PNG previews (nor the gallery's thumbnails): for CI and checks that
+        /// read only the PDFs and SVGs.
+        #[arg(long)]
+        no_previews: bool,
         /// Jobs to run in parallel [default: all cores].
         #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
         jobs: Option<u16>,
@@ -101,7 +105,7 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build { project, out, lang, layout, force, reviewed_only, jobs } => {
+        Command::Build { project, out, lang, layout, force, reviewed_only, no_previews, jobs } => {
             build(&BuildOptions {
                 check: project.check(),
                 project: project.project,
@@ -110,6 +114,7 @@ fn main() -> ExitCode {
                 layouts: layout,
                 force,
                 reviewed_only,
+                previews: !no_previews,
                 jobs: jobs.map(usize::from),
             })
         }

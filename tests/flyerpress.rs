@@ -22,13 +22,23 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// A copy of the repository's project (content and layouts copied, fonts linked)
-/// that a test may edit.
+/// A project for tests of the pipeline that a test may edit: the small content of
+/// `tests/fixtures/project` (five editions in four scripts, two short sections), with
+/// the repository's layouts copied and its fonts linked. Tests of the pipeline's
+/// behaviour run on it, so that an edit of the shipped content (a row removed, a
+/// language added) breaks only the tests that are about that content.
 fn project_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["content", "layouts", "layouts/templates", "layouts/palettes", "layouts/profiles"] {
+    let fixture = repo().join("tests/fixtures/project");
+    for (from, sub) in [
+        (&fixture, "content"),
+        (&repo(), "layouts"),
+        (&repo(), "layouts/templates"),
+        (&repo(), "layouts/palettes"),
+        (&repo(), "layouts/profiles"),
+    ] {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap();
-        for entry in std::fs::read_dir(repo().join(sub)).unwrap() {
+        for entry in std::fs::read_dir(from.join(sub)).unwrap() {
             let path = entry.unwrap().path();
             if path.is_file() {
                 std::fs::copy(&path, dir.path().join(sub).join(path.file_name().unwrap())).unwrap();
@@ -257,7 +267,7 @@ fn problems_in_several_files_are_all_reported_in_one_run() {
     let err = refused_after(
         "build",
         &[
-            ("content/facts.yaml", "systems: [briar, jami, tox]", "systems: [briar, jamii, tox]"),
+            ("content/facts.yaml", "systems: [briar, jami]", "systems: [briar, jamii]"),
             ("content/de.yaml", "  F: Keine Föderation zwischen Servern möglich\n", ""),
         ],
     );
@@ -268,18 +278,24 @@ fn problems_in_several_files_are_all_reported_in_one_run() {
 
 #[test]
 fn unknown_lang_lists_the_known_ones() {
-    let output = flyerpress(&["build", "--project", repo().to_str().unwrap(), "--lang", "xx"]);
+    let project = project_copy();
+    let output =
+        flyerpress(&["build", "--project", project.path().to_str().unwrap(), "--lang", "xx"]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
-    assert!(err.contains("unknown edition `xx`") && err.contains("da"), "{err}");
+    assert!(err.contains("unknown edition `xx`; available: ar, da, de, en, zh"), "{err}");
 }
 
 #[test]
 fn list_shows_editions_and_layouts() {
-    let output = flyerpress(&["list", "--project", repo().to_str().unwrap()]);
+    let project = project_copy();
+    let output = flyerpress(&["list", "--project", project.path().to_str().unwrap()]);
     assert!(output.status.success(), "{}", stderr(&output));
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.contains("da") && text.contains("DK") && text.contains("a4-screen"), "{text}");
+    assert!(text.contains("editions (base: de):"), "{text}");
+    assert!(text.contains("da       DK   2026-02-01  reviewed"), "{text}");
+    assert!(text.contains("en       EN   2026-11-27  draft"), "{text}");
+    assert!(text.contains("a4-screen        297 x 210 mm  pdf"), "{text}");
 }
 
 /// The Danish edition laid out through the library, for checks on the page itself.
@@ -328,8 +344,11 @@ fn template_errors_show_file_line_and_excerpt_and_fail_the_job() {
         "else { rgb(c.rgb) }",
         "else { rgb(c.rgb, nonsense: 1) }",
     );
-    let output =
-        flyerpress(&["build", "--project", project.path().to_str().unwrap(), "--lang", "da"]);
+    let output = build_args(
+        project.path(),
+        &project.path().join("output"),
+        &["--lang", "da", "--layout", "a4-screen"],
+    );
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("unexpected argument: nonsense"), "{err}");
@@ -457,17 +476,17 @@ fn right_to_left_editions_mirror_the_columns() {
 fn a_missing_translation_falls_back_to_the_base_text_or_fails_under_strict() {
     let project = project_copy();
     edit(
-        &project.path().join("content/fr.yaml"),
-        "  F: Aucune fédération possible entre serveurs\n",
+        &project.path().join("content/en.yaml"),
+        "  F: No federation between servers possible\n",
         "",
     );
     let dir = project.path().to_str().unwrap();
     let out = tempfile::tempdir().unwrap();
-    let pdf = build_pdf(project.path(), out.path(), "fr", "a4-screen");
-    let output = build_args(project.path(), out.path(), &["--lang", "fr"]);
+    let pdf = build_pdf(project.path(), out.path(), "en", "a4-screen");
+    let output = build_args(project.path(), out.path(), &["--lang", "en", "--layout", "a4-screen"]);
     let err = stderr(&output);
     assert!(
-        err.contains("edition `fr` has no string `footnotes.F`; the base text is used"),
+        err.contains("edition `en` has no string `footnotes.F`; the base text is used"),
         "{err}"
     );
     let text = squeeze(&unhyphenate(&pdf_text(&pdf)));
@@ -476,12 +495,22 @@ fn a_missing_translation_falls_back_to_the_base_text_or_fails_under_strict() {
         "no German fallback"
     );
 
-    // Under --strict the French jobs fail (exit 1); `check --strict` exits 2.
-    let strict = flyerpress(&["build", "--project", dir, "--lang", "fr,en", "--strict"]);
+    // Under --strict the English jobs fail (exit 1); `check --strict` exits 2.
+    let strict = flyerpress(&[
+        "build",
+        "--project",
+        dir,
+        "--lang",
+        "en,da",
+        "--layout",
+        "a4-screen",
+        "--strict",
+    ]);
     assert_eq!(strict.status.code(), Some(1));
     let err = stderr(&strict);
-    assert!(err.contains("content/fr.yaml") && err.contains("footnotes.F"), "{err}");
-    assert!(err.contains("edition `fr` has no string `footnotes.F` (--strict)"), "{err}");
+    assert!(err.contains("content/en.yaml") && err.contains("footnotes.F"), "{err}");
+    assert!(err.contains("edition `en` has no string `footnotes.F` (--strict)"), "{err}");
+    assert!(err.contains("built da / a4-screen"), "{err}");
     let check = flyerpress(&["check", "--project", dir, "--strict"]);
     assert_eq!(check.status.code(), Some(2));
 }
@@ -508,7 +537,7 @@ fn status_reports_stale_keys_after_a_base_edit_until_translated_again() {
     let stale = status(true);
     assert_eq!(stale.status.code(), Some(1));
     let out = String::from_utf8_lossy(&stale.stdout).into_owned();
-    for lang in ["da", "en", "fr", "ar", "zh"] {
+    for lang in ["da", "en", "ar", "zh"] {
         let block = out
             .split("\n")
             .skip_while(|l| !l.starts_with(lang))
@@ -519,16 +548,16 @@ fn status_reports_stale_keys_after_a_base_edit_until_translated_again() {
     }
     assert!(status(false).status.success(), "status without --strict fails");
 
-    // A translator updates the French text (a plain edit): it is no longer stale.
+    // A translator updates the Danish text (a plain edit): it is no longer stale.
     edit(
-        &project.path().join("content/fr.yaml"),
-        "encryption: chiffrement",
-        "encryption: chiffrement (E2E)",
+        &project.path().join("content/da.yaml"),
+        "encryption: kryptering",
+        "encryption: kryptering (E2E)",
     );
     let out = String::from_utf8_lossy(&status(false).stdout).into_owned();
-    let fr: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("fr")).take(2).collect();
-    assert!(fr[0].contains(" 0 ") && !fr[1].contains("stale"), "fr still stale:\n{out}");
-    // Recording keeps stale keys stale and records the new French translation.
+    let da: Vec<&str> = out.lines().skip_while(|l| !l.starts_with("da")).take(2).collect();
+    assert!(da[0].contains(" 0 ") && !da[1].contains("stale"), "da still stale:\n{out}");
+    // Recording keeps stale keys stale and records the new Danish translation.
     let recorded = flyerpress(&["status", "--project", dir, "--record"]);
     assert!(recorded.status.success());
     let out = String::from_utf8_lossy(&status(false).stdout).into_owned();
@@ -538,14 +567,16 @@ fn status_reports_stale_keys_after_a_base_edit_until_translated_again() {
 #[test]
 fn a_character_no_font_covers_is_reported_with_edition_key_and_code_point() {
     let project = project_copy();
-    edit(&project.path().join("content/el.yaml"), "any: οποιαδήποτε", "any: οποιαδήποτε 𓀀");
+    let en = project.path().join("content/en.yaml");
+    edit(&en, "any: any", "any: any 𓀀");
     let output = flyerpress(&["check", "--project", project.path().to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     let err = stderr(&output);
-    assert!(err.contains("content/el.yaml"), "{err}");
+    assert!(err.contains("content/en.yaml"), "{err}");
     assert!(err.contains("locations.any"), "{err}");
-    assert!(err.contains("edition `el`: character `𓀀` (U+13000)"), "{err}");
-    let ok = flyerpress(&["check", "--project", repo().to_str().unwrap()]);
+    assert!(err.contains("edition `en`: character `𓀀` (U+13000)"), "{err}");
+    edit(&en, "any: any 𓀀", "any: any");
+    let ok = flyerpress(&["check", "--project", project.path().to_str().unwrap()]);
     assert!(ok.status.success(), "{}", stderr(&ok));
 }
 
@@ -558,8 +589,11 @@ fn an_edition_that_cannot_fit_fails_naming_edition_layout_and_overflow() {
         "  \"1\": Ingen kryptering i grupper",
         &format!("  \"1\": {long}"),
     );
-    let output =
-        flyerpress(&["build", "--project", project.path().to_str().unwrap(), "--lang", "da,en"]);
+    let output = build_args(
+        project.path(),
+        &project.path().join("output"),
+        &["--lang", "da,en", "--layout", "a4-screen", "--no-previews"],
+    );
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("edition `da` does not fit layout `a4-screen`"), "{err}");
@@ -577,7 +611,7 @@ fn a_new_language_file_builds_with_defaults_and_a_warning() {
     let content = project.path().join("content");
     std::fs::copy(content.join("en.yaml"), content.join("eo.yaml")).unwrap();
     let out = tempfile::tempdir().unwrap();
-    let output = build_args(project.path(), out.path(), &["--lang", "eo"]);
+    let output = build_args(project.path(), out.path(), &["--lang", "eo", "--layout", "a4-screen"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let err = stderr(&output);
     assert!(err.contains("edition `eo` has no entry under `editions`"), "{err}");
@@ -600,10 +634,10 @@ fn a_fact_changes_in_one_place_for_every_edition() {
     );
     let session = flyerpress::Session::open(project.path(), Default::default()).unwrap();
     let layout = &session.project.layouts["a4-screen"].layout;
+    let row = session.project.facts.sections["chat"].get_index_of("threema").unwrap();
     for lang in session.project.editions.keys() {
         let document = flyerpress::resolve::resolve(&session.project, lang, layout);
-        // Threema is the seventh row of the first section; column 4 is the client side.
-        let threema = &document.sections[0].rows[6];
+        let threema = &document.sections[0].rows[row];
         let client: Vec<_> = threema.iter().filter(|c| c.status.is_some()).collect();
         assert_eq!(client[1].status.as_deref(), Some("proprietary"), "{lang}");
     }
@@ -1057,13 +1091,14 @@ fn rebuilds_only_what_changed_and_notices_edited_outputs() {
 
 #[test]
 fn an_ejected_project_compiles_to_the_same_page() {
+    let project = project_copy();
     let dir = tempfile::tempdir().unwrap();
     let output = flyerpress(&[
         "eject",
         "--project",
-        repo().to_str().unwrap(),
+        project.path().to_str().unwrap(),
         "--lang",
-        "fa",
+        "ar",
         "--layout",
         "a4-screen",
         dir.path().to_str().unwrap(),
@@ -1072,13 +1107,13 @@ fn an_ejected_project_compiles_to_the_same_page() {
     let readme = std::fs::read_to_string(dir.path().join("README.md")).unwrap();
     assert!(readme.contains("typst compile") && readme.contains("--font-path"), "{readme}");
     // Typeset the ejected files alone (templates and document.json from the folder).
-    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let session = flyerpress::Session::open(project.path(), Default::default()).unwrap();
     let templates = flyerpress::typeset::Templates::load(dir.path(), dir.path()).unwrap();
     let model = std::fs::read(dir.path().join("document.json")).unwrap();
     let date = flyerpress::content::Date { year: 2026, month: 11, day: 27 };
     let job = session.typesetter.job(&templates, "overview.typ", model, date).unwrap();
     let (ejected, _) = job.compile().unwrap();
-    let original = session.typeset("fa", "a4-screen").unwrap();
+    let original = session.typeset("ar", "a4-screen").unwrap();
     let size = format!("\"body_size\": {}", original.fit.unwrap().body_size_pt);
     assert!(readme.contains(&size), "the README names the chosen size ({size}): {readme}");
     let render = |d: &typst_layout::PagedDocument| flyerpress::export::previews(d).ok().unwrap().1;
@@ -1101,7 +1136,8 @@ fn offered_jobs(project: &flyerpress::project::Project) -> Vec<(&String, &String
 #[test]
 fn the_template_search_chooses_the_size_flyerpress_chooses() {
     use rayon::prelude::*;
-    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let fixture = project_copy();
+    let session = flyerpress::Session::open(fixture.path(), Default::default()).unwrap();
     let project = &session.project;
     let jobs: Vec<(&String, &String)> = offered_jobs(project)
         .into_iter()
@@ -1109,8 +1145,8 @@ fn the_template_search_chooses_the_size_flyerpress_chooses() {
             matches!(
                 (lang.as_str(), layout.as_str()),
                 ("da", "a4-screen")
-                    | ("el", "a5-leaflet")
-                    | ("fa", "a1-poster")
+                    | ("de", "a5-leaflet")
+                    | ("ar", "a1-poster")
                     | ("zh", "a5-print")
             )
         })
@@ -1217,7 +1253,9 @@ impl ErrorCase {
         }
         if let Some(t) = &self.truncate {
             let text = std::fs::read_to_string(dir.join(&t.file)).unwrap();
-            let end = text.find(&t.after).unwrap() + t.after.len();
+            let at = text.find(&t.after);
+            let end =
+                at.unwrap_or_else(|| panic!("{} has no {:?}", t.file, t.after)) + t.after.len();
             std::fs::write(dir.join(&t.file), &text[..end]).unwrap();
         }
     }
@@ -1663,7 +1701,7 @@ fn text_below_the_layouts_minimum_fails_naming_edition_layout_text_and_size() {
     let output = build_args(
         project.path(),
         &project.path().join("output"),
-        &["--lang", "da", "--layout", "a4-screen,a4-print"],
+        &["--lang", "da", "--layout", "a4-screen,a4-print", "--no-previews"],
     );
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
@@ -2040,7 +2078,7 @@ fn new_languages_take_direction_and_date_from_their_locale() {
     let project = project_copy();
     let content = project.path().join("content");
     // Stand-in texts in scripts the bundled fonts cover (no Hebrew font is bundled).
-    for (lang, from) in [("sv", "da"), ("pt-BR", "es"), ("he", "ar"), ("ja", "zh")] {
+    for (lang, from) in [("sv", "da"), ("pt-BR", "en"), ("he", "ar"), ("ja", "zh")] {
         std::fs::copy(content.join(format!("{from}.yaml")), content.join(format!("{lang}.yaml")))
             .unwrap();
     }
@@ -2056,7 +2094,7 @@ fn new_languages_take_direction_and_date_from_their_locale() {
     let output = build_args(
         project.path(),
         out.path(),
-        &["--lang", "sv,pt-BR,he,ja", "--layout", "a4-screen"],
+        &["--lang", "sv,pt-BR,he,ja", "--layout", "a4-screen", "--no-previews"],
     );
     assert!(output.status.success(), "{}", stderr(&output));
     let session = flyerpress::Session::open(project.path(), Default::default()).unwrap();
@@ -2084,8 +2122,16 @@ fn a_misspelt_key_fails_its_edition_with_the_key_it_meant() {
     let project = project_copy();
     edit(&project.path().join("content/en.yaml"), "\ntitle: ", "\ntitel: ");
     let dir = project.path().to_str().unwrap();
-    let output =
-        flyerpress(&["build", "--project", dir, "--layout", "a4-screen", "--lang", "da,en"]);
+    let output = flyerpress(&[
+        "build",
+        "--project",
+        dir,
+        "--layout",
+        "a4-screen",
+        "--lang",
+        "da,en",
+        "--no-previews",
+    ]);
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("content/en.yaml:3"), "{err}");
@@ -2098,7 +2144,16 @@ fn a_misspelt_key_fails_its_edition_with_the_key_it_meant() {
     let mut text = std::fs::read_to_string(project.path().join("content/en.yaml")).unwrap();
     text.push_str("retired_key: no longer used\n");
     std::fs::write(project.path().join("content/en.yaml"), text).unwrap();
-    let output = flyerpress(&["build", "--project", dir, "--layout", "a4-screen", "--lang", "en"]);
+    let output = flyerpress(&[
+        "build",
+        "--project",
+        dir,
+        "--layout",
+        "a4-screen",
+        "--lang",
+        "en",
+        "--no-previews",
+    ]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("string `retired_key` is not used by the facts"));
 }
@@ -2107,10 +2162,11 @@ fn a_misspelt_key_fails_its_edition_with_the_key_it_meant() {
 /// above the footer); a reviewed edition does not; `--reviewed-only` leaves drafts out.
 #[test]
 fn drafts_are_marked_and_left_out_of_a_reviewed_only_build() {
+    let project = project_copy();
     let out = tempfile::tempdir().unwrap();
-    let output = build_args(&repo(), out.path(), &["--lang", "da,en,zh"]);
+    let output = build_args(project.path(), out.path(), &["--lang", "da,en,zh", "--no-previews"]);
     assert!(output.status.success(), "{}", stderr(&output));
-    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let session = flyerpress::Session::open(project.path(), Default::default()).unwrap();
     let layouts: Vec<&String> = session.project.layouts.keys().collect();
     for layout in &layouts {
         let text =
@@ -2133,8 +2189,11 @@ fn drafts_are_marked_and_left_out_of_a_reviewed_only_build() {
     assert!(gallery.contains("class=\"review draft\""), "the gallery hides the draft state");
 
     let reviewed = tempfile::tempdir().unwrap();
-    let output =
-        build_args(&repo(), reviewed.path(), &["--reviewed-only", "--layout", "a4-screen"]);
+    let output = build_args(
+        project.path(),
+        reviewed.path(),
+        &["--reviewed-only", "--layout", "a4-screen", "--no-previews"],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     let built: Vec<String> = std::fs::read_dir(reviewed.path())
         .unwrap()
@@ -2161,22 +2220,22 @@ fn check_warns_about_punctuation_that_is_not_the_languages() {
     edit(&project.path().join("content/zh.yaml"), "（服务器之间", "（ 服务器之间");
     edit(
         &project.path().join("content/zh.yaml"),
-        "**中心化**服务器和应用",
-        "**中心化** 服务器和应用",
+        "**中心化**尽管服务器代码开源",
+        "**中心化** 尽管服务器代码开源",
     );
     let output = flyerpress(&["check", "--project", project.path().to_str().unwrap()]);
     let err = stderr(&output);
     assert!(
-        err.contains("content/en.yaml:48:1 (key `footnotes.T`): quotation marks `„` are not `en`'s; CLDR gives “…” and ‘…’"),
+        err.contains("content/en.yaml:42:1 (key `footnotes.T`): quotation marks `„` are not `en`'s; CLDR gives “…” and ‘…’"),
         "{err}"
     );
     assert!(
-        err.contains("content/zh.yaml:47:1 (key `footnotes.T`): `启,`: Latin punctuation"),
+        err.contains("content/zh.yaml:41:1 (key `footnotes.T`): `启,`: Latin punctuation"),
         "{err}"
     );
     assert!(err.contains("(key `notes.rocketchat`): a space next to full-width `（`"), "{err}");
     assert!(
-        err.contains("(key `networks.central_secret`): a space between `化` and `服`"),
+        err.contains("(key `networks.central_open_server`): a space between `化` and `尽`"),
         "{err}"
     );
 }
@@ -2216,7 +2275,8 @@ fn a_manifest_that_cannot_be_saved_is_reported_after_the_files_are_written() {
     let out = tempfile::tempdir().unwrap();
     // A folder where the manifest file goes: it cannot be replaced by a file.
     std::fs::create_dir_all(out.path().join("manifest.json/blocked")).unwrap();
-    let output = build_args(&repo(), out.path(), &["--lang", "da", "--layout", "a4-screen"]);
+    let project = project_copy();
+    let output = build_args(project.path(), out.path(), &["--lang", "da", "--layout", "a4-screen"]);
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(3), "{err}");
     assert!(err.contains("manifest.json"), "{err}");
