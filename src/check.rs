@@ -108,7 +108,8 @@ fn check_config(project: &Project, errors: &mut Problems) {
             errors.push(
                 project.config_file.locate(&format!("editions.{lang}.locale")),
                 format!(
-                    "edition `{lang}`: locale `{tag}` is not a BCP 47 tag; expected a                      language code with optional script and region, e.g. `en-150` or `pt-BR`"
+                    "edition `{lang}`: locale `{tag}` is not a BCP 47 tag; expected a language \
+                     code with optional script and region, e.g. `en-150` or `pt-BR`"
                 ),
             );
         }
@@ -556,7 +557,8 @@ fn check_strings(
                     Some(near) => errors.push(
                         edition.file.locate(key),
                         format!(
-                            "unknown key `{key}`; did you mean `{near}`? (edition `{lang}` has                              no `{near}`, so its text would not be printed)"
+                            "unknown key `{key}`; did you mean `{near}`? (edition `{lang}` \
+                             has no `{near}`, so its text would not be printed)"
                         ),
                     ),
                     None => warnings.push(Problem::new(
@@ -752,7 +754,147 @@ fn names<'a>(items: impl Iterator<Item = &'a String>) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
+
+    /// The test project (`tests/fixtures/project`) with the repository's layouts, after
+    /// `edit` changed its files in a temporary copy.
+    fn fixture(edit: impl FnOnce(&Path)) -> (tempfile::TempDir, Project) {
+        fn copy(from: &Path, to: &Path) {
+            std::fs::create_dir_all(to).unwrap();
+            for entry in std::fs::read_dir(from).unwrap() {
+                let path = entry.unwrap().path();
+                let target = to.join(path.file_name().unwrap());
+                if path.is_dir() {
+                    copy(&path, &target);
+                } else {
+                    std::fs::copy(&path, target).unwrap();
+                }
+            }
+        }
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        copy(&repo.join("tests/fixtures/project/content"), &dir.path().join("content"));
+        copy(&repo.join("layouts"), &dir.path().join("layouts"));
+        edit(dir.path());
+        let project = Project::load(dir.path()).unwrap();
+        (dir, project)
+    }
+
+    fn replace(root: &Path, file: &str, from: &str, to: &str) {
+        let path = root.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{file} has no {from:?}");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    /// The checks that need no fonts, as `check` runs them: errors and warnings, each
+    /// problem as it is printed.
+    fn findings(project: &Project, options: CheckOptions) -> (Vec<String>, Vec<String>) {
+        let mut errors = Problems::default();
+        let mut warnings = Vec::new();
+        check_config(project, &mut errors);
+        warn_unconfigured(project, &mut warnings);
+        check_facts(project, &mut errors);
+        warn_unknown_exceptions(project, &mut warnings);
+        check_strings(project, options, &mut errors, &mut warnings);
+        check_punctuation(project, &mut warnings);
+        let text = |p: &Problem| p.to_string();
+        (errors.into_sorted().iter().map(text).collect(), warnings.iter().map(text).collect())
+    }
+
+    #[test]
+    fn the_test_project_is_clean_but_for_the_shipped_layouts_greek_exception() {
+        let (_dir, project) = fixture(|_| {});
+        let (errors, warnings) = findings(&project, CheckOptions { strict: true });
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        assert!(warnings[0].contains("(key `except`): `el` is not an edition"), "{warnings:#?}");
+    }
+
+    #[test]
+    fn a_marker_without_a_footnote_is_an_error_at_its_key() {
+        let (_dir, project) = fixture(|root| {
+            replace(root, "content/facts.yaml", "server: [S], location", "server: [S, X], location")
+        });
+        let (errors, _) = findings(&project, CheckOptions::default());
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(errors[0].contains("(key `sections.chat.signal.markers.server`)"), "{errors:#?}");
+        assert!(errors[0].contains("marker `X` has no footnote"), "{errors:#?}");
+    }
+
+    #[test]
+    fn a_missing_string_falls_back_with_a_warning_or_under_strict_is_an_error() {
+        let (_dir, project) =
+            fixture(|root| replace(root, "content/en.yaml", "  none: no server\n", ""));
+        let message = "edition `en` has no string `legend.none`";
+        let (errors, warnings) = findings(&project, CheckOptions::default());
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert!(warnings.iter().any(|w| w.contains(message)), "{warnings:#?}");
+        let (errors, _) = findings(&project, CheckOptions { strict: true });
+        assert!(
+            errors.iter().any(|e| e.contains(message) && e.contains("--strict")),
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn a_string_missing_from_the_base_edition_is_an_error_even_when_lenient() {
+        let (_dir, project) =
+            fixture(|root| replace(root, "content/de.yaml", "  none: kein Server\n", ""));
+        let (errors, _) = findings(&project, CheckOptions::default());
+        assert!(
+            errors.iter().any(|e| e.contains("missing string `legend.none` in the base language")),
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_key_is_an_error_and_a_retired_one_a_warning() {
+        let (_dir, project) = fixture(|root| {
+            replace(root, "content/en.yaml", "\ntitle: ", "\ntitel: ");
+            replace(root, "content/da.yaml", "\ntitle: ", "\nretired: x\ntitle: ");
+        });
+        let (errors, warnings) = findings(&project, CheckOptions::default());
+        assert!(
+            errors.iter().any(|e| e.contains("en.yaml:3:1")
+                && e.contains("unknown key `titel`; did you mean `title`?")),
+            "{errors:#?}"
+        );
+        assert!(
+            warnings.iter().any(|w| w.contains("string `retired` is not used by the facts")),
+            "{warnings:#?}"
+        );
+    }
+
+    #[test]
+    fn a_locale_that_is_not_a_language_tag_is_an_error() {
+        let (_dir, project) = fixture(|root| {
+            replace(root, "content/config.yaml", "locale: en-150", "locale: english!")
+        });
+        let (errors, _) = findings(&project, CheckOptions::default());
+        assert!(
+            errors.iter().any(|e| e.contains("(key `editions.en.locale`)")
+                && e.contains("locale `english!` is not a BCP 47 tag")),
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn quotation_marks_of_another_language_are_a_warning() {
+        let (_dir, project) = fixture(|root| {
+            replace(root, "content/da.yaml", "»Hemmelige chats«", "„Hemmelige chats“")
+        });
+        let (errors, warnings) = findings(&project, CheckOptions::default());
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("(key `footnotes.T`): quotation marks `„` are not `da`'s")),
+            "{warnings:#?}"
+        );
+    }
 
     #[test]
     fn near_misses_are_typos_of_a_lacking_key() {
