@@ -12,7 +12,7 @@ use crate::check::CheckOptions;
 use crate::content::Review;
 use crate::digest::Parts;
 use crate::error::{Error, Location, Problem};
-use crate::export::{ExportSettings, export, previews};
+use crate::export::{ExportSettings, export, png_size, previews};
 use crate::gallery::write_gallery;
 use crate::manifest::{JobRecord, Manifest, OutputRecord, identity, tool};
 use crate::prepress::{PdfX, Prepress};
@@ -205,7 +205,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     if let Err(error) = manifest.save(&out) {
         unfinished.push(error);
     }
-    let gallery = write_gallery(&session.project, &out).map_err(|e| unfinished.push(e)).ok();
+    let gallery =
+        write_gallery(&session.project, &manifest, &out).map_err(|e| unfinished.push(e)).ok();
     Ok(BuildReport { warnings: session.warnings, jobs: reports, gallery, unfinished })
 }
 
@@ -361,12 +362,19 @@ impl BuildContext<'_> {
             let bytes = export(&typeset.paged, format, &settings).map_err(|e| typeset.error(e))?;
             files.push((format.extension(), bytes));
         }
+        let mut thumbnail_size = None;
         if self.previews {
             let (full, thumbnail) = previews(&typeset.paged).map_err(|e| typeset.error(e))?;
+            thumbnail_size = png_size(&thumbnail);
             files.push((PREVIEW_EXTENSION, full));
             files.push((THUMBNAIL_EXTENSION, thumbnail));
         }
-        let mut record = JobRecord { fingerprint, outputs: BTreeMap::new() };
+        let mut record = JobRecord {
+            fingerprint,
+            outputs: BTreeMap::new(),
+            pages: typeset.paged.pages().len(),
+            thumbnail: thumbnail_size,
+        };
         for (extension, bytes) in files {
             write_atomic(&output_path(self.out, id, extension), &bytes)?;
             let relative = format!("{}/{}.{extension}", id.edition, id.layout);

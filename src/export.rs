@@ -83,6 +83,16 @@ pub fn previews(document: &PagedDocument) -> Result<(Vec<u8>, Vec<u8>), ExportEr
     Ok((full, thumbnail))
 }
 
+/// Width and height of a PNG image, read from its header.
+pub fn png_size(bytes: &[u8]) -> Option<[u32; 2]> {
+    if bytes.len() < 24 || &bytes[..8] != b"\x89PNG\r\n\x1a\n" {
+        return None;
+    }
+    let number =
+        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    Some([number(16), number(20)])
+}
+
 /// Pixels per point of a preview `width` x `height` points large: [`PREVIEW_DPI`], or
 /// less where that would pass [`PREVIEW_MAX_PIXELS`] (a poster's preview is for
 /// looking, not for printing: A1 at 150 dpi would be 17 megapixels).

@@ -1,128 +1,235 @@
-//! The gallery page, `<out>/index.html`: every edition x layout with its thumbnail,
-//! the language's name in its own script, and links to the files with their sizes.
-//! Plain, static HTML (no JavaScript) with relative links, so it works opened from
-//! disk and served from a web server alike. It is written as well-formed XML.
+//! The gallery page, `<out>/index.html`, written from the build manifest: an index
+//! of the editions (reviewed ones and the base first), then per edition its layouts
+//! grouped by what they are for (share online, send to a print shop, print at home,
+//! posters), each with a thumbnail, a plain name, one line on its use, and its files
+//! with page counts and sizes.
+//!
+//! The page is in English and says so; every edition's name and version stamp is
+//! marked with its own language and direction. Plain, static HTML (no JavaScript)
+//! with relative links, so it works opened from disk and served alike; `serve` adds
+//! its live-reload script when it serves the page. It is written as well-formed XML.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::build::{JobId, PREVIEW_EXTENSION, THUMBNAIL_EXTENSION, output_path};
+use crate::build::{JobId, PREVIEW_EXTENSION, THUMBNAIL_EXTENSION};
 use crate::content::Review;
 use crate::error::Error;
 use crate::export::xml_escape;
+use crate::keys::Key;
+use crate::layout::Purpose;
+use crate::manifest::{JobRecord, Manifest};
+use crate::markup::to_plain;
 use crate::project::Project;
+use crate::resolve::version_stamp;
 use crate::write::write_atomic;
 
 /// The gallery's file name inside the output folder.
 pub const GALLERY_FILE: &str = "index.html";
 
-/// The downloadable files of an entry, in the order they are listed.
-const FILES: [(&str, &str); 3] = [("pdf", "PDF"), ("svg", "SVG"), (PREVIEW_EXTENSION, "PNG")];
+/// Where `serve` puts its live-reload script: just before the end of the body.
+pub const SCRIPT_SLOT: &str = "</body>";
 
-/// Writes the gallery of everything found under `out` and returns its path.
-pub fn write_gallery(project: &Project, out: &Path) -> Result<PathBuf, Error> {
+/// The downloadable files of an entry, in the order they are listed.
+const FILES: [(&str, &str); 3] =
+    [("pdf", "PDF"), ("svg", "SVG"), (PREVIEW_EXTENSION, "PNG preview")];
+
+/// Writes the gallery of what the manifest records and returns its path.
+pub fn write_gallery(project: &Project, manifest: &Manifest, out: &Path) -> Result<PathBuf, Error> {
     let path = out.join(GALLERY_FILE);
-    write_atomic(&path, gallery_html(project, out).as_bytes())?;
+    write_atomic(&path, gallery_html(project, manifest).as_bytes())?;
     Ok(path)
 }
 
-/// The gallery page for the files present under `out`.
-pub fn gallery_html(project: &Project, out: &Path) -> String {
-    let title = project
-        .editions
-        .get(&project.config.base)
-        .and_then(|e| e.strings.get("title"))
-        .unwrap_or("flyerpress");
+/// The editions in the order the gallery lists them: reviewed editions first, then
+/// the base edition (the original the others are translated from), then the drafts;
+/// by language code within each group.
+pub fn edition_order(project: &Project) -> Vec<&String> {
+    let rank = |lang: &String| {
+        if project.edition_config(lang).review == Review::Reviewed {
+            0
+        } else if *lang == project.config.base {
+            1
+        } else {
+            2
+        }
+    };
+    let mut editions: Vec<&String> = project.editions.keys().collect();
+    editions.sort_by_key(|lang| (rank(lang), *lang));
+    editions
+}
+
+/// The gallery page for the jobs the manifest records.
+pub fn gallery_html(project: &Project, manifest: &Manifest) -> String {
+    let editions = edition_order(project);
+    let layouts = project.layouts.len();
     let mut html = String::new();
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n\
-         <title>{} – every edition</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <h1>{}</h1>\n<p>Every edition in every layout, built by flyerpress. Licence: {}.</p>\n",
-        xml_escape(title),
-        xml_escape(title),
-        xml_escape(&project.facts.licence),
+         <title>{title} – every edition</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
+         <header>\n<h1>{title}</h1>\n\
+         <p>{editions} editions in {layouts} layouts, built by flyerpress from one set of \
+         facts. Licence: {licence}. This page is in English; each edition is named in its \
+         own language.</p>\n",
+        title = xml_escape(&page_title(project)),
+        editions = editions.len(),
+        licence = xml_escape(&project.facts.licence),
     );
-    // The base edition first, then the others by language code.
-    let base = &project.config.base;
-    let others = project.editions.keys().filter(|lang| *lang != base);
-    for lang in std::iter::once(base).chain(others) {
-        section(&mut html, project, out, lang);
+    index(&mut html, project, &editions);
+    html.push_str("</header>\n<main>\n");
+    for lang in &editions {
+        section(&mut html, project, manifest, lang);
     }
-    html.push_str("</body>\n</html>\n");
+    html.push_str("</main>\n</body>\n</html>\n");
     html
 }
 
-fn section(html: &mut String, project: &Project, out: &Path, lang: &str) {
+/// The page's title in English: the English edition's title where there is one.
+fn page_title(project: &Project) -> String {
+    let title = Key::Title.to_string();
+    project
+        .editions
+        .iter()
+        .find(|(lang, _)| lang.split(['-', '_']).next() == Some("en"))
+        .and_then(|(_, edition)| edition.strings.get(&title))
+        .map(|t| crate::markup::parse(t).map_or_else(|_| t.to_owned(), |r| to_plain(&r)))
+        .unwrap_or_else(|| "Every edition".to_owned())
+}
+
+fn index(html: &mut String, project: &Project, editions: &[&String]) {
+    html.push_str("<nav aria-label=\"Editions\">\n<h2>Editions</h2>\n<ul class=\"index\">\n");
+    for lang in editions {
+        let config = project.edition_config(lang);
+        let _ = writeln!(
+            html,
+            "<li><a href=\"#{lang}\">{name}</a> <span class=\"code\">{lang}</span> {badge}</li>",
+            name = own_language(project, lang, &config.name),
+            badge = badge(project, lang),
+        );
+    }
+    html.push_str("</ul>\n</nav>\n");
+}
+
+/// A text in an edition's own language, marked so.
+fn own_language(project: &Project, lang: &str, text: &str) -> String {
+    let dir = project.locale(lang).dir();
+    format!("<span lang=\"{lang}\" dir=\"{dir}\">{}</span>", xml_escape(text))
+}
+
+/// The review state as a badge, and the base edition's role.
+fn badge(project: &Project, lang: &str) -> String {
+    let mut badges = String::new();
+    if lang == project.config.base {
+        badges.push_str("<span class=\"badge base\">original</span> ");
+    }
+    badges.push_str(match project.edition_config(lang).review {
+        Review::Reviewed => "<span class=\"badge reviewed\">✓ reviewed</span>",
+        Review::Draft => "<span class=\"badge draft\">draft</span>",
+    });
+    badges
+}
+
+fn section(html: &mut String, project: &Project, manifest: &Manifest, lang: &str) {
     let config = project.edition_config(lang);
     let locale = project.locale(lang);
-    let dir = locale.dir();
-    let review = match config.review {
-        Review::Reviewed => "<span class=\"review reviewed\">Reviewed</span>",
+    let label = project.editions[lang].strings.get(&Key::Version.to_string()).unwrap_or_default();
+    let stamp = version_stamp(label, &locale, &config);
+    let state = match config.review {
+        Review::Reviewed => "Reviewed by a speaker of the language: ready to publish.",
         Review::Draft => {
-            "<span class=\"review draft\">Draft: not yet reviewed by a speaker; \
-             the flyers say so</span>"
+            "Draft: not yet reviewed by a speaker of the language. Every file says so \
+             beside its version stamp."
         }
+    };
+    // Reviewed editions and the base are open; drafts fold, so the page stays short.
+    let open = if config.review == Review::Reviewed || lang == project.config.base {
+        " open=\"open\""
+    } else {
+        ""
     };
     let _ = write!(
         html,
-        "<section id=\"{lang}\">\n<h2><span lang=\"{lang}\" dir=\"{dir}\">{}</span> \
-         <small>{lang} · {} · {}</small> {review}</h2>\n<ul>\n",
-        xml_escape(&config.name),
-        xml_escape(&config.code),
-        xml_escape(&locale.format_date(config.date)),
+        "<section id=\"{lang}\">\n<details{open}>\n<summary><h2>{name} \
+         <span class=\"code\">{lang} · {code}</span> {badge}</h2></summary>\n\
+         <p class=\"state {review}\">{state} Stamp on the flyers: {stamp}</p>\n",
+        name = own_language(project, lang, &config.name),
+        code = xml_escape(&config.code),
+        badge = badge(project, lang),
+        review = config.review,
+        stamp = own_language(project, lang, &stamp),
     );
-    for layout in project.layouts.keys().filter(|layout| project.offers(layout, lang)) {
-        let id = JobId { edition: lang.to_owned(), layout: layout.clone() };
-        entry(html, out, &id, &config.name);
+    for purpose in Purpose::ALL {
+        let layouts: Vec<&String> = project
+            .layouts
+            .iter()
+            .filter(|(name, file)| file.layout.purpose() == purpose && project.offers(name, lang))
+            .map(|(name, _)| name)
+            .collect();
+        if layouts.is_empty() {
+            continue;
+        }
+        let _ = write!(html, "<h3>{}</h3>\n<ul class=\"cards\">\n", purpose.heading());
+        for layout in layouts {
+            let id = JobId { edition: lang.to_owned(), layout: layout.clone() };
+            card(html, project, manifest.jobs.get(&id.key()), &id, &config.name);
+        }
+        html.push_str("</ul>\n");
     }
-    html.push_str("</ul>\n</section>\n");
+    html.push_str("</details>\n</section>\n");
 }
 
-fn entry(html: &mut String, out: &Path, id: &JobId, name: &str) {
+fn card(html: &mut String, project: &Project, record: Option<&JobRecord>, id: &JobId, name: &str) {
+    let layout = &project.layouts[&id.layout].layout;
     let href = |extension: &str| format!("{}/{}.{extension}", id.edition, id.layout);
-    let thumbnail = output_path(out, id, THUMBNAIL_EXTENSION);
-    html.push_str("<li>\n");
-    match png_size(&thumbnail) {
-        Some((width, height)) => {
-            let _ = writeln!(
+    let title = layout.gallery.as_ref().map_or(id.layout.as_str(), |g| g.name.as_str());
+    html.push_str("<li>\n<div class=\"thumb\">");
+    match record.and_then(|r| r.thumbnail.map(|size| (r, size))) {
+        Some((record, [width, height])) => {
+            let _ = write!(
                 html,
-                "<a href=\"{}\"><img src=\"{}\" width=\"{width}\" height=\"{height}\" \
+                "<a href=\"{}\"><img src=\"{}?v={}\" width=\"{width}\" height=\"{height}\" \
                  alt=\"{} – {}\" /></a>",
                 href(PREVIEW_EXTENSION),
                 href(THUMBNAIL_EXTENSION),
+                &record.outputs.get(&href(THUMBNAIL_EXTENSION)).map_or("", |o| &o.sha256[..12]),
                 xml_escape(name),
-                id.layout
+                xml_escape(title),
             );
         }
-        None => html.push_str("<div class=\"missing\">not built</div>\n"),
+        None if record.is_some() => html.push_str("<span>no preview</span>"),
+        None => html.push_str("<span>not built</span>"),
     }
-    let _ = write!(html, "<p class=\"layout\">{}</p>\n<p>", id.layout);
-    let mut links = Vec::new();
-    for (extension, label) in FILES {
-        let path = output_path(out, id, extension);
-        if let Ok(metadata) = std::fs::metadata(&path) {
-            links.push(format!(
-                "<a href=\"{}\">{label}</a> {}",
-                href(extension),
-                human_size(metadata.len())
-            ));
+    let _ = write!(
+        html,
+        "</div>\n<h4>{}</h4>\n<p class=\"about\">{}</p>\n<p class=\"files\">",
+        xml_escape(title),
+        layout.gallery.as_ref().map_or(String::new(), |g| xml_escape(&g.about)),
+    );
+    if let Some(record) = record {
+        let pages = match record.pages {
+            1 => "1 page".to_owned(),
+            n => format!("{n} pages"),
+        };
+        let mut links = Vec::new();
+        for (extension, label) in FILES {
+            if let Some(output) = record.outputs.get(&href(extension)) {
+                let what = if extension == PREVIEW_EXTENSION {
+                    String::new()
+                } else {
+                    format!("{pages}, ")
+                };
+                links.push(format!(
+                    "<a href=\"{}\">{label}</a> <small>{what}{}</small>",
+                    href(extension),
+                    human_size(output.size)
+                ));
+            }
         }
+        html.push_str(&links.join("<br />"));
     }
-    html.push_str(&links.join(" · "));
-    html.push_str("</p>\n</li>\n");
-}
-
-/// Width and height of a PNG file, read from its header.
-fn png_size(path: &Path) -> Option<(u32, u32)> {
-    let bytes = std::fs::read(path).ok()?;
-    if bytes.len() < 24 || &bytes[..8] != b"\x89PNG\r\n\x1a\n" {
-        return None;
-    }
-    let number =
-        |at: usize| u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
-    Some((number(16), number(20)))
+    let _ = write!(html, "</p>\n<p class=\"name\">{}</p>\n</li>\n", id.layout);
 }
 
 /// A file size for people: bytes, KiB or MiB.
@@ -134,14 +241,28 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#1a1a1a}\
-h2 small{font-weight:normal;color:#5f6b73;font-size:.7em}\
-ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1.5rem}\
-li{width:400px}img{max-width:100%;height:auto;border:1px solid #ccd3d8}\
-.layout{font-weight:bold;margin:.3rem 0 0}p{margin:.2rem 0}\
-.review{font-size:.6em;padding:.15em .5em;border-radius:.3em;vertical-align:middle}\
-.reviewed{background:#d9f0d3;color:#1e5a1e}.draft{background:#fbe3c8;color:#7a3d00}\
-.missing{height:120px;background:#eceff1;display:flex;align-items:center;justify-content:center}";
+const STYLE: &str = "\
+:root{--ink:#1a1a1a;--muted:#56616a;--line:#ccd3d8;--accent:#0b5e8a}\
+body{font-family:system-ui,sans-serif;margin:0 auto;max-width:80rem;padding:1rem 1.5rem 3rem;color:var(--ink);line-height:1.4}\
+h1{font-size:1.7rem;margin:.5rem 0}h2{font-size:1.3rem;margin:0;display:inline}\
+h3{font-size:1rem;margin:1.2rem 0 .5rem;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}\
+h4{font-size:1rem;margin:.4rem 0 .1rem}a{color:var(--accent)}\
+nav h2{display:block;font-size:1.1rem;margin:1rem 0 .4rem}\
+.index{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.3rem 1rem}\
+.code{color:var(--muted);font-size:.85em;font-weight:normal}\
+.badge{font-size:.75rem;font-weight:bold;padding:.1em .5em;border-radius:.3em;vertical-align:middle;white-space:nowrap}\
+.reviewed.badge{background:#d9f0d3;color:#1e5a1e}.draft.badge{background:#fbe3c8;color:#7a3d00}\
+.base.badge{background:#dfe7f5;color:#23406e}\
+section{border-top:1px solid var(--line);padding:.8rem 0}summary{cursor:pointer;padding:.3rem 0}\
+.state{margin:.4rem 0;padding:.4rem .7rem;border-left:.3rem solid}\
+.state.reviewed{border-color:#3c8c3c;background:#f1f8ef}.state.draft{border-color:#c26a12;background:#fdf3e8}\
+.cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:1.2rem}\
+.thumb{height:11rem;display:flex;align-items:center;justify-content:center;background:#eef1f3;border:1px solid var(--line)}\
+.thumb img{max-width:100%;max-height:11rem;width:auto;height:auto;object-fit:contain;display:block}\
+.thumb span{color:var(--muted)}.about{margin:.1rem 0;color:var(--muted);font-size:.9rem}\
+.files{margin:.3rem 0;font-size:.95rem}.files small{color:var(--muted)}\
+.name{margin:0;font-size:.75rem;color:var(--muted);font-family:ui-monospace,monospace}\
+@media (max-width:40rem){body{padding:.5rem .8rem 2rem}.cards{grid-template-columns:1fr 1fr;gap:.8rem}.thumb{height:8rem}.thumb img{max-height:8rem}}";
 
 #[cfg(test)]
 mod tests {

@@ -45,6 +45,61 @@ pub struct Layout {
     /// PDF settings.
     #[serde(default)]
     pub pdf: PdfSettings,
+    /// How the gallery presents the layout to the people who pick a file.
+    #[serde(default)]
+    pub gallery: Option<GalleryEntry>,
+}
+
+impl Layout {
+    /// What the layout is for, as the gallery groups it.
+    pub fn purpose(&self) -> Purpose {
+        self.gallery.as_ref().map_or(Purpose::Other, |g| g.purpose)
+    }
+}
+
+/// A layout as the gallery shows it: a plain name, what it is for, one line on its use.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GalleryEntry {
+    /// A plain name, e.g. "A5 leaflet, two-sided".
+    pub name: String,
+    /// What the files are for.
+    pub purpose: Purpose,
+    /// One line on when to take this layout.
+    pub about: String,
+}
+
+/// What a layout's files are for; the gallery groups layouts by it, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Purpose {
+    /// Read on screens, shared online or by e-mail.
+    Online,
+    /// Sent to a print shop.
+    PrintShop,
+    /// Printed on an office or home printer.
+    Home,
+    /// Posters for a wall or an info stand.
+    Poster,
+    /// Anything else (a layout without a gallery entry).
+    Other,
+}
+
+impl Purpose {
+    /// Every purpose, in the order the gallery lists them.
+    pub const ALL: [Purpose; 5] =
+        [Self::Online, Self::PrintShop, Self::Home, Self::Poster, Self::Other];
+
+    /// The gallery's heading for the layouts of this purpose.
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::Online => "Share online",
+            Self::PrintShop => "Send to a print shop",
+            Self::Home => "Print at home",
+            Self::Poster => "Posters",
+            Self::Other => "Other layouts",
+        }
+    }
 }
 
 /// How the legend's entries are set.

@@ -31,6 +31,10 @@ pub struct JobRecord {
     pub fingerprint: String,
     /// Outputs by path relative to the output folder.
     pub outputs: BTreeMap<String, OutputRecord>,
+    /// Pages of the document.
+    pub pages: usize,
+    /// Width and height of the thumbnail in pixels, when previews were made.
+    pub thumbnail: Option<[u32; 2]>,
 }
 
 /// One output file as it was written.
@@ -113,7 +117,10 @@ mod tests {
         std::fs::write(out.join("a.pdf"), b"pdf").unwrap();
         let mut manifest = Manifest { tool: tool(), jobs: BTreeMap::new() };
         let outputs = BTreeMap::from([("a.pdf".to_owned(), OutputRecord::of(b"pdf"))]);
-        manifest.jobs.insert("da/x".into(), JobRecord { fingerprint: "f".into(), outputs });
+        manifest.jobs.insert(
+            "da/x".into(),
+            JobRecord { fingerprint: "f".into(), outputs, pages: 1, thumbnail: None },
+        );
         assert!(manifest.is_current("da/x", "f", out));
         assert!(!manifest.is_current("da/x", "g", out), "changed input");
         std::fs::write(out.join("a.pdf"), b"PDF").unwrap();
