@@ -16,7 +16,8 @@ use crate::export::{ExportSettings, export, png_size, previews};
 use crate::gallery::write_gallery;
 use crate::manifest::{JobRecord, Manifest, OutputRecord, identity, tool};
 use crate::prepress::{PdfX, Prepress};
-use crate::project::Project;
+use crate::project::{LayoutFile, Project};
+use crate::resolve::Meta;
 use crate::resolve::resolve;
 use crate::session::Session;
 use crate::write::write_atomic;
@@ -291,6 +292,44 @@ pub fn output_path(out: &Path, id: &JobId, extension: &str) -> PathBuf {
     out.join(&id.edition).join(format!("{}.{extension}", id.layout))
 }
 
+/// How one job's files are exported: metadata, PDF standards and the print shop's
+/// boxes and output intent, or a home sheet's printing hints.
+fn export_settings<'a>(
+    layout_file: &'a LayoutFile,
+    meta: &'a Meta,
+    lang: &'a str,
+    ident: &'a str,
+) -> ExportSettings<'a> {
+    let layout = &layout_file.layout;
+    let pdfx = match (&layout.pdf.output_intent, &layout_file.profile) {
+        (Some(intent), Some(profile)) if layout.pdf.is_pdfx() => Some(PdfX {
+            intent,
+            profile,
+            title: &meta.title,
+            lang,
+            author: &meta.author,
+            date: meta.date,
+            ident,
+        }),
+        _ => None,
+    };
+    ExportSettings {
+        ident: ident.to_owned(),
+        date: meta.date,
+        pdf: &layout.pdf,
+        prepress: Prepress {
+            bleed: layout.page.bleed_mm > 0.0 && layout.sheet.is_none(),
+            pdfx,
+            // Sheets for office printers are only right at 100 %, and need the back
+            // turned over the edge they were placed for.
+            actual_size: layout.sheet.is_some(),
+            duplex: layout.sheet.as_ref().filter(|_| layout.sides.len() > 1).map(|s| s.flip),
+        },
+        title: &meta.title,
+        lang,
+    }
+}
+
 /// What every job of a build shares.
 struct BuildContext<'a> {
     session: &'a Session,
@@ -329,34 +368,7 @@ impl BuildContext<'_> {
         let typeset = session.typeset_model(document, &id.layout)?;
         warnings.extend(typeset.warnings.iter().cloned());
         let ident = format!("flyerpress/{}/{}", id.edition, id.layout);
-        let meta = &typeset.document.meta;
-        let pdfx = match (&layout.pdf.output_intent, &layout_file.profile) {
-            (Some(intent), Some(profile)) if layout.pdf.is_pdfx() => Some(PdfX {
-                intent,
-                profile,
-                title: &meta.title,
-                lang: &id.edition,
-                author: &meta.author,
-                date: meta.date,
-                ident: &ident,
-            }),
-            _ => None,
-        };
-        let settings = ExportSettings {
-            ident: ident.clone(),
-            date: meta.date,
-            pdf: &layout.pdf,
-            prepress: Prepress {
-                bleed: layout.page.bleed_mm > 0.0 && layout.sheet.is_none(),
-                pdfx,
-                // Sheets for office printers are only right at 100 %, and need the back
-                // turned over the edge they were placed for.
-                actual_size: layout.sheet.is_some(),
-                duplex: layout.sheet.as_ref().filter(|_| layout.sides.len() > 1).map(|s| s.flip),
-            },
-            title: &meta.title,
-            lang: &id.edition,
-        };
+        let settings = export_settings(layout_file, &typeset.document.meta, &id.edition, &ident);
         let mut files = Vec::new();
         for &format in &layout.outputs {
             let bytes = export(&typeset.paged, format, &settings).map_err(|e| typeset.error(e))?;

@@ -3,13 +3,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::content::{ColumnKind, Facts};
+use crate::content::{ColumnKind, Facts, Row};
 use crate::error::{Location, Problem, Problems};
 use crate::keys::Key;
 use crate::layout::{Block, ColorMode, Layout, Sizes, Vision};
 use crate::locale::EditionLocale;
 use crate::markup;
-use crate::project::{LayoutFile, PaletteFile, Project};
+use crate::project::{LayoutFile, PaletteFile, Project, SourceFile};
 use crate::typeset::Typesetter;
 
 /// Every key a language file holds for the facts, as dotted paths (`legend.open`).
@@ -142,91 +142,99 @@ fn warn_unconfigured(project: &Project, warnings: &mut Vec<Problem>) {
 fn check_facts(project: &Project, errors: &mut Problems) {
     let facts = &project.facts;
     let file = &project.facts_file;
-    let mut seen_rows = BTreeSet::new();
-    for (index, column) in facts.columns.iter().enumerate() {
-        if let Some(link) = &column.link
-            && !facts.links.contains_key(link)
-        {
-            let key = format!("columns.{index}.link");
-            let expected = names(facts.links.keys());
-            errors.push(file.locate(&key), unknown("link", link, &expected));
-        }
-    }
-    for link in &facts.footer_links {
-        if !facts.links.contains_key(link) {
-            let expected = names(facts.links.keys());
-            errors.push(file.locate("footer_links"), unknown("link", link, &expected));
-        }
-    }
-    if !facts.links.contains_key("site") {
-        errors.push(file.locate("links"), "missing link `site`, the publisher's address");
-    }
+    check_links(facts, file, errors);
     let status_columns: Vec<&str> = facts
         .columns
         .iter()
         .filter(|c| c.kind == ColumnKind::Status)
         .map(|c| c.id.as_str())
         .collect();
+    let mut seen_rows = BTreeSet::new();
     for (section, rows) in &facts.sections {
         for (id, row) in rows {
             let at = |field: &str| file.locate(&format!("sections.{section}.{id}.{field}"));
             if !seen_rows.insert(id.as_str()) {
                 errors.push(at(""), format!("row id `{id}` is used twice; row ids must be unique"));
             }
-            if row.systems.is_empty() {
-                errors.push(at("systems"), "a row must name at least one system");
+            check_row(facts, row, &status_columns, &at, errors);
+        }
+    }
+}
+
+/// Every link a column or the footer names is defined, and so is the publisher's site.
+fn check_links(facts: &Facts, file: &SourceFile, errors: &mut Problems) {
+    let expected = names(facts.links.keys());
+    for (index, column) in facts.columns.iter().enumerate() {
+        if let Some(link) = &column.link
+            && !facts.links.contains_key(link)
+        {
+            let key = format!("columns.{index}.link");
+            errors.push(file.locate(&key), unknown("link", link, &expected));
+        }
+    }
+    for link in &facts.footer_links {
+        if !facts.links.contains_key(link) {
+            errors.push(file.locate("footer_links"), unknown("link", link, &expected));
+        }
+    }
+    if !facts.links.contains_key("site") {
+        errors.push(file.locate("links"), "missing link `site`, the publisher's address");
+    }
+}
+
+/// One row names known systems, a known status for every status column and none
+/// other, and markers of known columns that have footnotes.
+fn check_row(
+    facts: &Facts,
+    row: &Row,
+    status_columns: &[&str],
+    at: &dyn Fn(&str) -> Location,
+    errors: &mut Problems,
+) {
+    if row.systems.is_empty() {
+        errors.push(at("systems"), "a row must name at least one system");
+    }
+    for system in &row.systems {
+        if !facts.systems.contains_key(system) {
+            errors.push(at("systems"), unknown("system", system, &names(facts.systems.keys())));
+        }
+    }
+    if row.note && !row.apps.is_empty() {
+        errors.push(at("note"), "a row has either `apps` or `note`, not both");
+    }
+    for column in status_columns {
+        match row.status.get(*column) {
+            None => errors.push(at("status"), format!("missing the status of column `{column}`")),
+            Some(status) if !facts.statuses.contains_key(status) => {
+                let expected = names(facts.statuses.keys());
+                errors.push(at(&format!("status.{column}")), unknown("status", status, &expected));
             }
-            for system in &row.systems {
-                if !facts.systems.contains_key(system) {
-                    let expected = names(facts.systems.keys());
-                    errors.push(at("systems"), unknown("system", system, &expected));
-                }
-            }
-            if row.note && !row.apps.is_empty() {
-                errors.push(at("note"), "a row has either `apps` or `note`, not both");
-            }
-            for column in &status_columns {
-                match row.status.get(*column) {
-                    None => errors
-                        .push(at("status"), format!("missing the status of column `{column}`")),
-                    Some(status) if !facts.statuses.contains_key(status) => {
-                        let expected = names(facts.statuses.keys());
-                        errors.push(
-                            at(&format!("status.{column}")),
-                            unknown("status", status, &expected),
-                        );
-                    }
-                    Some(_) => {}
-                }
-            }
-            for column in row.status.keys() {
-                if !status_columns.contains(&column.as_str()) {
-                    let expected = status_columns.join("`, `");
-                    errors.push(
-                        at(&format!("status.{column}")),
-                        format!("`{column}` is not a status column; expected one of `{expected}`"),
-                    );
-                }
-            }
-            for (column, markers) in &row.markers {
-                if !facts.columns.iter().any(|c| c.id == *column) {
-                    let expected = names(facts.columns.iter().map(|c| &c.id));
-                    errors.push(
-                        at(&format!("markers.{column}")),
-                        unknown("column", column, &expected),
-                    );
-                }
-                for marker in markers {
-                    if !facts.footnotes.contains(marker) {
-                        errors.push(
-                            at(&format!("markers.{column}")),
-                            format!(
-                                "marker `{marker}` has no footnote; add it to `footnotes` (found: {})",
-                                names(facts.footnotes.iter())
-                            ),
-                        );
-                    }
-                }
+            Some(_) => {}
+        }
+    }
+    for column in row.status.keys() {
+        if !status_columns.contains(&column.as_str()) {
+            let expected = status_columns.join("`, `");
+            errors.push(
+                at(&format!("status.{column}")),
+                format!("`{column}` is not a status column; expected one of `{expected}`"),
+            );
+        }
+    }
+    for (column, markers) in &row.markers {
+        if !facts.columns.iter().any(|c| c.id == *column) {
+            let expected = names(facts.columns.iter().map(|c| &c.id));
+            errors.push(at(&format!("markers.{column}")), unknown("column", column, &expected));
+        }
+        for marker in markers {
+            if !facts.footnotes.contains(marker) {
+                errors.push(
+                    at(&format!("markers.{column}")),
+                    format!(
+                        "marker `{marker}` has no footnote; add it to `footnotes` (found: {})",
+                        names(facts.footnotes.iter())
+                    ),
+                );
             }
         }
     }

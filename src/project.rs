@@ -91,6 +91,58 @@ pub struct Project {
     pub templates: Templates,
 }
 
+/// The language files of `content/`: those that parse, and the problems of those that
+/// do not. A base edition that does not parse is a problem of the project.
+fn load_editions(
+    content: &Path,
+    base: Option<&str>,
+    problems: &mut Problems,
+) -> (BTreeMap<String, EditionFile>, BTreeMap<String, Vec<Problem>>) {
+    let mut editions = BTreeMap::new();
+    let mut broken = BTreeMap::new();
+    for (name, path) in yaml_files(content, problems) {
+        if name == "config" || name == "facts" {
+            continue;
+        }
+        match read_yaml::<Strings>(&path) {
+            Ok((strings, text)) => {
+                let file = SourceFile { path, text };
+                editions.insert(name, EditionFile { file, strings });
+            }
+            Err(problem) if base.is_some_and(|b| b != name) => {
+                broken.insert(name, vec![problem]);
+            }
+            Err(problem) => problems.push(problem.location, problem.message),
+        }
+    }
+    (editions, broken)
+}
+
+/// The layouts of `layouts/`, with their output profiles.
+fn load_layouts(dir: &Path, problems: &mut Problems) -> BTreeMap<String, LayoutFile> {
+    let mut layouts = BTreeMap::new();
+    for (name, path) in yaml_files(dir, problems) {
+        if let Some((layout, file)) = load_yaml::<Layout>(&path, problems) {
+            let profile = read_profile(dir, &layout, &file, problems);
+            layouts.insert(name, LayoutFile { file, layout, profile });
+        }
+    }
+    layouts
+}
+
+/// The palettes of `layouts/palettes/`, if the folder exists.
+fn load_palettes(dir: &Path, problems: &mut Problems) -> BTreeMap<String, PaletteFile> {
+    let mut palettes = BTreeMap::new();
+    if dir.is_dir() {
+        for (name, path) in yaml_files(dir, problems) {
+            if let Some((palette, file)) = load_yaml::<Palette>(&path, problems) {
+                palettes.insert(name, PaletteFile { file, palette });
+            }
+        }
+    }
+    palettes
+}
+
 impl Project {
     /// Loads a project folder, reporting every problem found in any of its files.
     pub fn load(root: &Path) -> Result<Project, Error> {
@@ -101,40 +153,10 @@ impl Project {
         let config = load_yaml::<Config>(&content.join(CONFIG_FILE), &mut problems);
         let facts = load_yaml::<Facts>(&content.join(FACTS_FILE), &mut problems);
 
-        let mut editions = BTreeMap::new();
-        let mut broken = BTreeMap::new();
-        let base = config.as_ref().map(|(c, _)| c.base.clone());
-        for (name, path) in yaml_files(&content, &mut problems) {
-            if name == "config" || name == "facts" {
-                continue;
-            }
-            match read_yaml::<Strings>(&path) {
-                Ok((strings, text)) => {
-                    let file = SourceFile { path, text };
-                    editions.insert(name, EditionFile { file, strings });
-                }
-                Err(problem) if base.as_ref().is_some_and(|b| *b != name) => {
-                    broken.insert(name, vec![problem]);
-                }
-                Err(problem) => problems.push(problem.location, problem.message),
-            }
-        }
-        let mut layouts = BTreeMap::new();
-        for (name, path) in yaml_files(&layouts_dir, &mut problems) {
-            if let Some((layout, file)) = load_yaml::<Layout>(&path, &mut problems) {
-                let profile = read_profile(&layouts_dir, &layout, &file, &mut problems);
-                layouts.insert(name, LayoutFile { file, layout, profile });
-            }
-        }
-        let mut palettes = BTreeMap::new();
-        let palettes_dir = layouts_dir.join("palettes");
-        if palettes_dir.is_dir() {
-            for (name, path) in yaml_files(&palettes_dir, &mut problems) {
-                if let Some((palette, file)) = load_yaml::<Palette>(&path, &mut problems) {
-                    palettes.insert(name, PaletteFile { file, palette });
-                }
-            }
-        }
+        let base = config.as_ref().map(|(c, _)| c.base.as_str());
+        let (editions, broken) = load_editions(&content, base, &mut problems);
+        let layouts = load_layouts(&layouts_dir, &mut problems);
+        let palettes = load_palettes(&layouts_dir.join("palettes"), &mut problems);
         let templates = Templates::load(&layouts_dir.join("templates"), root)?;
         for (name, layout) in &layouts {
             if templates.id(&layout.layout.template).is_none() {

@@ -371,14 +371,8 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         .iter()
         .map(|id| link(texts, labelled(texts.rich(&Key::Link(id.clone()))), &facts.links[id]))
         .collect();
-    let (width_mm, height_mm) = layout.page.size_mm();
     let draft = edition_config.review == Review::Draft;
-    let label = texts.plain(&Key::Version);
-    let mut version = format!("{label}{}", label_gap(&label));
-    version.push_str(&texts.ltr(version_stamp("", &locale, &edition_config).trim_start()));
-    if draft {
-        version = format!("{version} · {}", texts.plain(&Key::DraftMark));
-    }
+    let version = version_line(texts, &locale, &edition_config);
     Document {
         lang: Lang { edition: lang.to_owned(), dir, language, region, script: script(edition) },
         meta: Meta {
@@ -389,23 +383,7 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
             date: edition_config.date,
             review: edition_config.review,
         },
-        style: Style {
-            width_mm,
-            height_mm,
-            margin_mm: layout.page.margin_mm,
-            margin_top_mm: layout.page.margin_top_mm(),
-            bleed_mm: layout.page.bleed_mm,
-            stripe: stripe_model(&layout.page),
-            links: !layout.pdf.is_pdfx(),
-            legend: layout.legend,
-            sides: side_blocks(&layout.sides, &facts.sections.keys().cloned().collect::<Vec<_>>()),
-            sheet: layout.sheet.as_ref().and_then(|sheet| impose(&layout.page, sheet)),
-            colors: project.palettes[&layout.palette].palette.resolve(layout.color_mode),
-            fonts: layout.fonts.clone(),
-            sizes: layout.sizes.clone(),
-            fit: None,
-            column_widths: None,
-        },
+        style: style(project, layout),
         title,
         legend,
         columns,
@@ -417,6 +395,40 @@ pub fn resolve(project: &Project, lang: &str, layout: &Layout) -> Document {
         draft_note: draft.then(|| texts.prose(&Key::DraftNote)),
         site: link(texts, Vec::new(), &facts.links["site"]),
     }
+}
+
+/// The page's geometry, colours and type from the layout, before any size is chosen.
+fn style(project: &Project, layout: &Layout) -> Style {
+    let (width_mm, height_mm) = layout.page.size_mm();
+    let sections: Vec<String> = project.facts.sections.keys().cloned().collect();
+    Style {
+        width_mm,
+        height_mm,
+        margin_mm: layout.page.margin_mm,
+        margin_top_mm: layout.page.margin_top_mm(),
+        bleed_mm: layout.page.bleed_mm,
+        stripe: stripe_model(&layout.page),
+        links: !layout.pdf.is_pdfx(),
+        legend: layout.legend,
+        sides: side_blocks(&layout.sides, &sections),
+        sheet: layout.sheet.as_ref().and_then(|sheet| impose(&layout.page, sheet)),
+        colors: project.palettes[&layout.palette].palette.resolve(layout.color_mode),
+        fonts: layout.fonts.clone(),
+        sizes: layout.sizes.clone(),
+        fit: None,
+        column_widths: None,
+    }
+}
+
+/// The version line as printed: `Version: DK - 01.02.2026`, and a draft's mark.
+fn version_line(texts: &Texts, locale: &EditionLocale, edition: &EditionConfig) -> String {
+    let label = texts.plain(&Key::Version);
+    let mut version = format!("{label}{}", label_gap(&label));
+    version.push_str(&texts.ltr(version_stamp("", locale, edition).trim_start()));
+    if edition.review == Review::Draft {
+        version = format!("{version} · {}", texts.plain(&Key::DraftMark));
+    }
+    version
 }
 
 /// What follows a label before the text it names: a space, unless the label ends in
