@@ -86,16 +86,17 @@ pub fn gallery_html(project: &Project, manifest: &Manifest) -> String {
     html
 }
 
-/// The page's title in English: the English edition's title where there is one.
+/// The page's title: the English edition's title where there is one, else the base
+/// edition's.
 fn page_title(project: &Project) -> String {
     let title = Key::Title.to_string();
-    project
-        .editions
-        .iter()
-        .find(|(lang, _)| lang.split(['-', '_']).next() == Some("en"))
+    let english =
+        project.editions.iter().find(|(lang, _)| lang.split(['-', '_']).next() == Some("en"));
+    english
+        .or_else(|| project.editions.get_key_value(&project.config.base))
         .and_then(|(_, edition)| edition.strings.get(&title))
         .map(|t| crate::markup::parse(t).map_or_else(|_| t.to_owned(), |r| to_plain(&r)))
-        .unwrap_or_else(|| "Every edition".to_owned())
+        .unwrap_or_else(|| "flyerpress".to_owned())
 }
 
 fn index(html: &mut String, project: &Project, editions: &[&String]) {
@@ -184,8 +185,13 @@ fn card(html: &mut String, project: &Project, record: Option<&JobRecord>, id: &J
     let layout = &project.layouts[&id.layout].layout;
     let href = |extension: &str| format!("{}/{}.{extension}", id.edition, id.layout);
     let title = layout.gallery.as_ref().map_or(id.layout.as_str(), |g| g.name.as_str());
-    html.push_str("<li>\n<div class=\"thumb\">");
-    match record.and_then(|r| r.thumbnail.map(|size| (r, size))) {
+    let thumbnail = record.and_then(|r| r.thumbnail.map(|size| (r, size)));
+    html.push_str(if thumbnail.is_some() {
+        "<li>\n<div class=\"thumb\">"
+    } else {
+        "<li>\n<div class=\"thumb none\">"
+    });
+    match thumbnail {
         Some((record, [width, height])) => {
             let _ = write!(
                 html,
@@ -259,10 +265,10 @@ section{border-top:1px solid var(--line);padding:.8rem 0}summary{cursor:pointer;
 .cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:1.2rem}\
 .thumb{height:11rem;display:flex;align-items:center;justify-content:center;background:#eef1f3;border:1px solid var(--line)}\
 .thumb img{max-width:100%;max-height:11rem;width:auto;height:auto;object-fit:contain;display:block}\
-.thumb span{color:var(--muted)}.about{margin:.1rem 0;color:var(--muted);font-size:.9rem}\
+.thumb.none{height:2.5rem;border-style:dashed}.thumb span{color:var(--muted)}.about{margin:.1rem 0;color:var(--muted);font-size:.9rem}\
 .files{margin:.3rem 0;font-size:.95rem}.files small{color:var(--muted)}\
 .name{margin:0;font-size:.75rem;color:var(--muted);font-family:ui-monospace,monospace}\
-@media (max-width:40rem){body{padding:.5rem .8rem 2rem}.cards{grid-template-columns:1fr 1fr;gap:.8rem}.thumb{height:8rem}.thumb img{max-height:8rem}}";
+@media (max-width:40rem){body{padding:.5rem .8rem 2rem}.cards{grid-template-columns:1fr 1fr;gap:.8rem}.thumb{height:8rem}.thumb img{max-height:8rem}.thumb.none{height:2.5rem}}";
 
 #[cfg(test)]
 mod tests {

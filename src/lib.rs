@@ -32,9 +32,11 @@ pub mod markup;
 pub mod prepress;
 pub mod project;
 pub mod resolve;
+pub mod serve;
 pub mod session;
 pub mod status;
 pub mod typeset;
+pub mod watch;
 pub mod write;
 
 pub use build::{BuildOptions, BuildReport, JobReport, Progress, build};

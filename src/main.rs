@@ -10,8 +10,10 @@ use std::sync::Mutex;
 use clap::{Args, Parser, Subcommand};
 use flyerpress::build::Outcome;
 use flyerpress::error::EXIT_FAILED;
+use flyerpress::serve::ServeOptions;
+use flyerpress::watch::{Stop, rebuild_loop};
 use flyerpress::{
-    BuildOptions, CheckOptions, Error, JobReport, Problem, Progress, Session, status,
+    BuildOptions, BuildReport, CheckOptions, Error, JobReport, Problem, Progress, Session, status,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -45,30 +47,32 @@ enum Command {
     /// Build every edition in every layout (or the ones selected).
     Build {
         #[command(flatten)]
-        project: ProjectArgs,
-        /// Where outputs go [default: <project>/output].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Editions to build, by language code (comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        lang: Vec<String>,
-        /// Layouts to build, by name (comma-separated).
-        #[arg(long, value_delimiter = ',')]
-        layout: Vec<String>,
+        selection: Selection,
         /// Rebuild everything, even outputs that are current.
         #[arg(long)]
         force: bool,
-        /// Build only the editions a speaker has reviewed (`review: reviewed`), leaving
-        /// out drafts: for publishing.
+    },
+    /// Build, then build again whenever content/, layouts/ or fonts/ change (only the
+    /// jobs a change affects), until Ctrl-C.
+    Watch {
+        #[command(flatten)]
+        selection: Selection,
+    },
+    /// Build and serve the gallery and the outputs over HTTP, rebuilding on change; the
+    /// open page shows new previews and the build's problems by itself.
+    Serve {
+        #[command(flatten)]
+        selection: Selection,
+        /// The port to listen on (0: any free port).
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+        /// The address to listen on. Anything but a loopback address makes the
+        /// outputs readable to other machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the gallery in the default browser.
         #[arg(long)]
-        reviewed_only: bool,
-        /// Write no PNG previews (nor the gallery's thumbnails): for CI and checks that
-        /// read only the PDFs and SVGs.
-        #[arg(long)]
-        no_previews: bool,
-        /// Jobs to run in parallel [default: all cores].
-        #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
-        jobs: Option<u16>,
+        open: bool,
     },
     /// Check content, layouts and font coverage without writing anything.
     Check {
@@ -103,20 +107,55 @@ enum Command {
     },
 }
 
+/// What to build: the options `build`, `watch` and `serve` share.
+#[derive(Debug, Args)]
+struct Selection {
+    #[command(flatten)]
+    project: ProjectArgs,
+    /// Where outputs go [default: <project>/output].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Editions to build, by language code (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    lang: Vec<String>,
+    /// Layouts to build, by name (comma-separated).
+    #[arg(long, value_delimiter = ',')]
+    layout: Vec<String>,
+    /// Build only the editions a speaker has reviewed (`review: reviewed`), leaving
+    /// out drafts: for publishing.
+    #[arg(long)]
+    reviewed_only: bool,
+    /// Write no PNG previews (nor the gallery's thumbnails): for CI and checks that
+    /// read only the PDFs and SVGs.
+    #[arg(long)]
+    no_previews: bool,
+    /// Jobs to run in parallel [default: all cores].
+    #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+}
+
+impl Selection {
+    fn options(self, force: bool) -> BuildOptions {
+        BuildOptions {
+            check: self.project.check(),
+            project: self.project.project,
+            out: self.out,
+            langs: self.lang,
+            layouts: self.layout,
+            force,
+            reviewed_only: self.reviewed_only,
+            previews: !self.no_previews,
+            jobs: self.jobs.map(usize::from),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build { project, out, lang, layout, force, reviewed_only, no_previews, jobs } => {
-            build(&BuildOptions {
-                check: project.check(),
-                project: project.project,
-                out,
-                langs: lang,
-                layouts: layout,
-                force,
-                reviewed_only,
-                previews: !no_previews,
-                jobs: jobs.map(usize::from),
-            })
+        Command::Build { selection, force } => build(&selection.options(force)),
+        Command::Watch { selection } => watch(&selection.options(false)),
+        Command::Serve { selection, port, bind, open } => {
+            serve(&ServeOptions { build: selection.options(false), bind, port }, open)
         }
         Command::Check { project } => check(&project),
         Command::Status { project, record } => translation_status(&project, record),
@@ -133,6 +172,104 @@ fn build(options: &BuildOptions) -> ExitCode {
         Err(error) => return stopped(&error),
     };
     reporter.finish();
+    summarise(&report, started)
+}
+
+/// Rebuilds on every change until Ctrl-C.
+fn watch(options: &BuildOptions) -> ExitCode {
+    let stop = Stop::default();
+    if let Err(error) = stop.on_ctrl_c() {
+        return stopped(&error);
+    }
+    let reporter = Reporter::plain();
+    let mut started = std::time::Instant::now();
+    eprintln!(
+        "watching content/, layouts/ and fonts/ of {}; Ctrl-C ends",
+        options.project.display()
+    );
+    let result = rebuild_loop(options, &reporter, &stop, |outcome, _| {
+        rebuilt(outcome, started);
+        started = std::time::Instant::now();
+    });
+    ended(result)
+}
+
+/// Serves the gallery and rebuilds on every change until Ctrl-C.
+fn serve(options: &ServeOptions, open: bool) -> ExitCode {
+    let stop = Stop::default();
+    if let Err(error) = stop.on_ctrl_c() {
+        return stopped(&error);
+    }
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "warning: listening on {}: other machines can read the outputs and the gallery",
+            options.bind
+        );
+    }
+    let reporter = Reporter::plain();
+    let mut started = std::time::Instant::now();
+    let ready = |address: std::net::SocketAddr| {
+        let url = format!("http://{address}/");
+        eprintln!(
+            "serving {url} (outputs in {}); Ctrl-C ends",
+            options.build.out.as_deref().unwrap_or(&options.build.project.join("output")).display()
+        );
+        if open {
+            open_browser(&url);
+        }
+    };
+    let result = flyerpress::serve::serve(options, &reporter, &stop, ready, |outcome, _| {
+        rebuilt(outcome, started);
+        started = std::time::Instant::now();
+    });
+    ended(result)
+}
+
+/// One build of `watch` or `serve`, reported; the loop goes on whatever it found.
+fn rebuilt(outcome: &flyerpress::watch::Outcome, started: std::time::Instant) {
+    match outcome {
+        Ok(report) => {
+            summarise(report, started);
+        }
+        Err(error) => {
+            eprintln!(
+                "{}",
+                match error {
+                    Error::Invalid(_) => error.to_string(),
+                    other => format!("error: {other}"),
+                }
+            );
+            eprintln!("nothing was built; waiting for the next change");
+        }
+    }
+}
+
+fn ended(result: Result<(), Error>) -> ExitCode {
+    match result {
+        Ok(()) => {
+            eprintln!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => stopped(&error),
+    }
+}
+
+/// Opens a URL in the default browser; where none opens, the URL printed is enough.
+fn open_browser(url: &str) {
+    let command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open").arg(url).spawn()
+    } else if cfg!(windows) {
+        std::process::Command::new("cmd").args(["/C", "start", "", url]).spawn()
+    } else {
+        std::process::Command::new("xdg-open").arg(url).spawn()
+    };
+    if command.is_err() {
+        eprintln!("could not open a browser; open {url}");
+    }
+}
+
+/// Prints a build's warnings and summary and picks the exit code.
+fn summarise(report: &BuildReport, started: std::time::Instant) -> ExitCode {
     print_warnings(&report.warnings);
     if let Some(gallery) = &report.gallery {
         eprintln!("gallery: {}", gallery.display());
@@ -169,6 +306,11 @@ struct Reporter {
 }
 
 impl Reporter {
+    /// One line per job, for a long-running `watch` or `serve`.
+    fn plain() -> Self {
+        Self { bar: None, lock: Mutex::new(()) }
+    }
+
     fn new() -> Self {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(0);
