@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::check::CheckOptions;
+use crate::compose::Stages;
 use crate::content::Review;
 use crate::digest::Parts;
 use crate::error::{Error, Location, Problem};
@@ -97,6 +98,9 @@ pub struct JobReport {
     pub warnings: Vec<String>,
     /// How long the job took.
     pub elapsed: Duration,
+    /// How long each stage of a built job took: measure, size search, fill, layout,
+    /// check, then one per output format, previews and write.
+    pub stages: Stages,
 }
 
 /// Built, skipped or failed.
@@ -343,15 +347,21 @@ impl BuildContext<'_> {
     fn run(&self, id: JobId) -> JobReport {
         let start = Instant::now();
         let mut warnings = Vec::new();
-        let outcome = self.produce(&id, &mut warnings).unwrap_or_else(Outcome::Failed);
+        let mut stages = Stages::new();
+        let outcome = self.produce(&id, &mut warnings, &mut stages).unwrap_or_else(Outcome::Failed);
         // Typst memoizes layouts across compilations; results no job has used for a
         // while are dropped, so memory stays flat however many documents a build has.
         typst::comemo::evict(1);
-        JobReport { id, outcome, warnings, elapsed: start.elapsed() }
+        JobReport { id, outcome, warnings, elapsed: start.elapsed(), stages }
     }
 
     /// Resolve, and unless the outputs are current, typeset, export and write one job.
-    fn produce(&self, id: &JobId, warnings: &mut Vec<String>) -> Result<Outcome, Error> {
+    fn produce(
+        &self,
+        id: &JobId,
+        warnings: &mut Vec<String>,
+        stages: &mut Stages,
+    ) -> Result<Outcome, Error> {
         let session = self.session;
         if let Some(problems) = session.broken.get(&id.edition) {
             return Err(Error::Invalid(problems.clone()));
@@ -367,12 +377,19 @@ impl BuildContext<'_> {
         }
         let typeset = session.typeset_model(document, &id.layout)?;
         warnings.extend(typeset.warnings.iter().cloned());
+        stages.extend(typeset.stages.iter().copied());
+        let mut clock = Instant::now();
+        let mut lap = |stage: &'static str| {
+            stages.push((stage, clock.elapsed()));
+            clock = Instant::now();
+        };
         let ident = format!("flyerpress/{}/{}", id.edition, id.layout);
         let settings = export_settings(layout_file, &typeset.document.meta, &id.edition, &ident);
         let mut files = Vec::new();
         for &format in &layout.outputs {
             let bytes = export(&typeset.paged, format, &settings).map_err(|e| typeset.error(e))?;
             files.push((format.extension(), bytes));
+            lap(format.extension());
         }
         let mut thumbnail_size = None;
         if self.previews {
@@ -380,6 +397,7 @@ impl BuildContext<'_> {
             thumbnail_size = png_size(&thumbnail);
             files.push((PREVIEW_EXTENSION, full));
             files.push((THUMBNAIL_EXTENSION, thumbnail));
+            lap("previews");
         }
         let mut record = JobRecord {
             fingerprint,
@@ -392,6 +410,7 @@ impl BuildContext<'_> {
             let relative = format!("{}/{}.{extension}", id.edition, id.layout);
             record.outputs.insert(relative, OutputRecord::of(&bytes));
         }
+        lap("write");
         Ok(Outcome::Built {
             record,
             body_size_pt: typeset.fit.map(|fit| fit.body_size_pt),

@@ -107,7 +107,12 @@ pub struct Typeset<'a> {
     pub warnings: Vec<String>,
     /// The job's world, to render export diagnostics.
     pub job: Job<'a>,
+    /// How long each stage took: measure, size search, fill, layout, check.
+    pub stages: Stages,
 }
+
+/// How long each stage of a job took, in order.
+pub type Stages = Vec<(&'static str, std::time::Duration)>;
 
 impl Typeset<'_> {
     /// An export failure as an error, with Typst's diagnostics rendered.
@@ -141,8 +146,16 @@ impl Session {
                 fit.body_size_pt, fit.overflow_mm
             ))
         };
+        let mut stages = Stages::new();
+        let mut clock = std::time::Instant::now();
+        let mut lap = |stage: &'static str| {
+            stages.push((stage, clock.elapsed()));
+            clock = std::time::Instant::now();
+        };
         let measure = self.measure_table(&mut document, layout_name)?;
+        lap("measure");
         let searched = self.search_size(&mut document, layout_name, measure.as_ref())?;
+        lap("size");
         if let Some((fit, _)) = searched.as_ref().filter(|(fit, _)| !fit.fits) {
             return Err(overflow(*fit));
         }
@@ -153,6 +166,7 @@ impl Session {
             }
             None => None,
         };
+        lap("fill");
         let request = searched.as_ref().map(|(fit, spare_mm)| SizeRequest {
             body_size: fit.body_size_pt,
             probe: false,
@@ -167,6 +181,7 @@ impl Session {
             let request = SizeRequest { spare_mm: Vec::new(), ..request };
             (job, paged, warnings) = self.compile(&mut document, layout_name, Some(request))?;
         }
+        lap("layout");
         let searched = searched.map(|(fit, _)| fit);
         // A template that takes no size searches itself and records what it chose.
         let fit = searched.or_else(|| inspect::fit(&paged));
@@ -183,7 +198,8 @@ impl Session {
         }
         let layout = &self.project.layouts[layout_name].layout;
         let smallest_text_pt = print_check(&paged, &document, layout, layout_name, fit)?;
-        Ok(Typeset { document, paged, fit, smallest_text_pt, warnings, job })
+        lap("check");
+        Ok(Typeset { document, paged, fit, smallest_text_pt, warnings, job, stages })
     }
 
     /// Measures every table cell's words and lines in one compile at the reference

@@ -72,15 +72,72 @@ pub fn export(
 /// The two PNG previews of a document: every page at [`PREVIEW_DPI`] and a thumbnail
 /// [`THUMBNAIL_WIDTH`] pixels wide. Pages show as they will look trimmed (no bleed),
 /// side by side (front and back) on a grey ground.
+///
+/// The pages are rendered once; the thumbnail is the preview scaled down (each of its
+/// pixels the average of the preview's pixels it covers), not a second rendering.
 pub fn previews(document: &PagedDocument) -> Result<(Vec<u8>, Vec<u8>), ExportError> {
     let page = first_page(document)?;
     // The pages and gaps side by side, in points.
     let pages = document.pages().len() as f64;
     let span = page.frame.width().to_pt() * (pages + GAP_SHARE * (pages - 1.0));
-    let full = png(document, preview_scale(span, page.frame.height().to_pt()))?;
-    // The thumbnail's pages and gaps together are THUMBNAIL_WIDTH wide.
-    let thumbnail = png(document, THUMBNAIL_WIDTH / span)?;
-    Ok((full, thumbnail))
+    let (width, height, rgba) = render(document, preview_scale(span, page.frame.height().to_pt()));
+    let full = encode_png(width, height, &rgba);
+    let (small_width, small_height, small) =
+        downscale(width, height, &rgba, THUMBNAIL_WIDTH.round() as u32);
+    let thumbnail = encode_png(small_width, small_height, &small);
+    let failed = |e: png::EncodingError| ExportError::Other(format!("failed to encode PNG: {e}"));
+    Ok((full.map_err(failed)?, thumbnail.map_err(failed)?))
+}
+
+/// An image scaled down to `new_width` pixels wide (the height in proportion), each
+/// new pixel the average of the old pixels it covers, in part or whole: a box filter,
+/// first across, then down. Premultiplied RGBA averages correctly as it is.
+fn downscale(width: u32, height: u32, rgba: &[u8], new_width: u32) -> (u32, u32, Vec<u8>) {
+    let new_width = new_width.clamp(1, width.max(1));
+    let new_height =
+        ((f64::from(height) * f64::from(new_width) / f64::from(width)).round() as u32).max(1);
+    // For each new pixel along an axis: the old pixels it covers and how much of each.
+    let spans = |old: u32, new: u32| -> Vec<Vec<(usize, f32)>> {
+        let step = f64::from(old) / f64::from(new);
+        (0..new)
+            .map(|i| {
+                let (start, end) = (f64::from(i) * step, f64::from(i + 1) * step);
+                let first = start.floor() as usize;
+                let last = (end.ceil() as usize).min(old as usize);
+                (first..last)
+                    .map(|j| {
+                        let covered = end.min(j as f64 + 1.0) - start.max(j as f64);
+                        (j, (covered / step) as f32)
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let (across, down) = (spans(width, new_width), spans(height, new_height));
+    let (w, nw) = (width as usize, new_width as usize);
+    let mut rows = vec![0f32; nw * height as usize * 4];
+    for y in 0..height as usize {
+        let source = &rgba[y * w * 4..(y + 1) * w * 4];
+        for (x, span) in across.iter().enumerate() {
+            let target = &mut rows[(y * nw + x) * 4..(y * nw + x) * 4 + 4];
+            for &(j, weight) in span {
+                for c in 0..4 {
+                    target[c] += f32::from(source[j * 4 + c]) * weight;
+                }
+            }
+        }
+    }
+    let mut out = vec![0u8; nw * new_height as usize * 4];
+    for (y, span) in down.iter().enumerate() {
+        for x in 0..nw {
+            for c in 0..4 {
+                let sum: f32 =
+                    span.iter().map(|&(j, weight)| rows[(j * nw + x) * 4 + c] * weight).sum();
+                out[(y * nw + x) * 4 + c] = sum.round().clamp(0.0, 255.0) as u8;
+            }
+        }
+    }
+    (new_width, new_height, out)
 }
 
 /// Width and height of a PNG image, read from its header.
@@ -106,20 +163,18 @@ pub fn preview_scale(width: f64, height: f64) -> f64 {
 const GAP_GREY: u8 = 0xb8;
 const GAP_SHARE: f64 = 0.04;
 
-fn png(document: &PagedDocument, pixel_per_pt: f64) -> Result<Vec<u8>, ExportError> {
+/// The pages rendered side by side: width, height and premultiplied RGBA.
+fn render(document: &PagedDocument, pixel_per_pt: f64) -> (u32, u32, Vec<u8>) {
     let options =
         typst_render::RenderOptions { pixel_per_pt: pixel_per_pt.into(), render_bleed: false };
-    let pixmaps: Vec<_> =
+    let mut pixmaps: Vec<_> =
         document.pages().iter().map(|page| typst_render::render(page, &options)).collect();
+    if pixmaps.len() == 1 {
+        let pixmap = pixmaps.remove(0);
+        return (pixmap.width(), pixmap.height(), pixmap.take());
+    }
     let images: Vec<Image> = pixmaps.iter().map(|p| (p.width(), p.height(), p.data())).collect();
-    let encoded = match images.as_slice() {
-        &[(width, height, rgba)] => encode_png(width, height, rgba),
-        _ => {
-            let (width, height, rgba) = side_by_side(&images);
-            encode_png(width, height, &rgba)
-        }
-    };
-    encoded.map_err(|e| ExportError::Other(format!("failed to encode PNG: {e}")))
+    side_by_side(&images)
 }
 
 /// A rendered page: width and height in pixels, premultiplied RGBA.

@@ -51,6 +51,9 @@ enum Command {
         /// Rebuild everything, even outputs that are current.
         #[arg(long)]
         force: bool,
+        /// Show how long each stage of every job took (for benchmarks).
+        #[arg(long)]
+        timings: bool,
     },
     /// Build, then build again whenever content/, layouts/ or fonts/ change (only the
     /// jobs a change affects), until Ctrl-C.
@@ -152,7 +155,7 @@ impl Selection {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build { selection, force } => build(&selection.options(force)),
+        Command::Build { selection, force, timings } => build(&selection.options(force), timings),
         Command::Watch { selection } => watch(&selection.options(false)),
         Command::Serve { selection, port, bind, open } => {
             serve(&ServeOptions { build: selection.options(false), bind, port }, open)
@@ -164,8 +167,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn build(options: &BuildOptions) -> ExitCode {
-    let reporter = Reporter::new();
+fn build(options: &BuildOptions, timings: bool) -> ExitCode {
+    let mut reporter = Reporter::new();
+    reporter.timings = timings;
     let started = std::time::Instant::now();
     let report = match flyerpress::build(options, &reporter) {
         Ok(report) => report,
@@ -303,12 +307,14 @@ fn summarise(report: &BuildReport, started: std::time::Instant) -> ExitCode {
 struct Reporter {
     bar: Option<ProgressBar>,
     lock: Mutex<()>,
+    /// Each built job's stages and their times on its line.
+    timings: bool,
 }
 
 impl Reporter {
     /// One line per job, for a long-running `watch` or `serve`.
     fn plain() -> Self {
-        Self { bar: None, lock: Mutex::new(()) }
+        Self { bar: None, lock: Mutex::new(()), timings: false }
     }
 
     fn new() -> Self {
@@ -319,7 +325,7 @@ impl Reporter {
             bar.set_style(style);
             bar
         });
-        Self { bar, lock: Mutex::new(()) }
+        Self { bar, lock: Mutex::new(()), timings: false }
     }
 
     fn finish(&self) {
@@ -337,7 +343,7 @@ impl Progress for Reporter {
     }
 
     fn job_done(&self, job: &JobReport) {
-        let text = job_text(job);
+        let text = job_text(job, self.timings);
         match &self.bar {
             Some(bar) => {
                 let details: Vec<&str> =
@@ -357,7 +363,7 @@ impl Progress for Reporter {
 }
 
 /// A job's report: its warnings, then one line saying what became of it.
-fn job_text(job: &JobReport) -> String {
+fn job_text(job: &JobReport, timings: bool) -> String {
     let mut text = String::new();
     for warning in &job.warnings {
         text.push_str(warning.trim_end());
@@ -380,11 +386,20 @@ fn job_text(job: &JobReport) -> String {
         Outcome::Built { body_size_pt, smallest_text_pt, .. } => {
             let body = body_size_pt.map(|s| format!(", body text {s} pt")).unwrap_or_default();
             text.push_str(&format!(
-                "built {name}: {} files, {} KiB{body}, smallest text {smallest_text_pt:.1} pt, {} ms\n",
+                "built {name}: {} files, {} KiB{body}, smallest text {smallest_text_pt:.1} pt, {} ms",
                 files.len(),
                 bytes.div_ceil(1024),
                 job.elapsed.as_millis()
             ));
+            if timings {
+                let stages: Vec<String> = job
+                    .stages
+                    .iter()
+                    .map(|(stage, took)| format!("{stage} {}", took.as_millis()))
+                    .collect();
+                text.push_str(&format!(" ({})", stages.join(", ")));
+            }
+            text.push('\n');
         }
     }
     text
