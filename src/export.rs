@@ -69,21 +69,34 @@ pub fn export(
     }
 }
 
-/// The two PNG previews of a document: every page at [`PREVIEW_DPI`] and a thumbnail
-/// [`THUMBNAIL_WIDTH`] pixels wide. Pages show as they will look trimmed (no bleed),
-/// side by side (front and back) on a grey ground.
+/// The two PNG previews of a document: every page at [`PREVIEW_DPI`], side by side
+/// (front and back) on a grey ground, and a thumbnail of the first page (the front)
+/// [`THUMBNAIL_WIDTH`] pixels wide, large enough to read in a gallery. Pages show as
+/// they will look trimmed (no bleed).
 ///
-/// The pages are rendered once; the thumbnail is the preview scaled down (each of its
-/// pixels the average of the preview's pixels it covers), not a second rendering.
+/// The pages are rendered once; the thumbnail is the preview's first page scaled down
+/// (each of its pixels the average of the preview's pixels it covers), not a second
+/// rendering.
 pub fn previews(document: &PagedDocument) -> Result<(Vec<u8>, Vec<u8>), ExportError> {
     let page = first_page(document)?;
     // The pages and gaps side by side, in points.
     let pages = document.pages().len() as f64;
     let span = page.frame.width().to_pt() * (pages + GAP_SHARE * (pages - 1.0));
-    let (width, height, rgba) = render(document, preview_scale(span, page.frame.height().to_pt()));
+    let (width, height, rgba, front) =
+        render(document, preview_scale(span, page.frame.height().to_pt()));
     let full = encode_png(width, height, &rgba);
+    let front_rgba: Vec<u8> = if front.0 == width {
+        rgba
+    } else {
+        let (row, front_row) = (width as usize * 4, front.0 as usize * 4);
+        rgba.chunks_exact(row)
+            .take(front.1 as usize)
+            .flat_map(|r| &r[..front_row])
+            .copied()
+            .collect()
+    };
     let (small_width, small_height, small) =
-        downscale(width, height, &rgba, THUMBNAIL_WIDTH.round() as u32);
+        downscale(front.0, front.1, &front_rgba, THUMBNAIL_WIDTH.round() as u32);
     let thumbnail = encode_png(small_width, small_height, &small);
     let failed = |e: png::EncodingError| ExportError::Other(format!("failed to encode PNG: {e}"));
     Ok((full.map_err(failed)?, thumbnail.map_err(failed)?))
@@ -163,18 +176,21 @@ pub fn preview_scale(width: f64, height: f64) -> f64 {
 const GAP_GREY: u8 = 0xb8;
 const GAP_SHARE: f64 = 0.04;
 
-/// The pages rendered side by side: width, height and premultiplied RGBA.
-fn render(document: &PagedDocument, pixel_per_pt: f64) -> (u32, u32, Vec<u8>) {
+/// The pages rendered side by side: width, height and premultiplied RGBA, and the
+/// first page's width and height (it is at the left, at the top).
+fn render(document: &PagedDocument, pixel_per_pt: f64) -> (u32, u32, Vec<u8>, (u32, u32)) {
     let options =
         typst_render::RenderOptions { pixel_per_pt: pixel_per_pt.into(), render_bleed: false };
     let mut pixmaps: Vec<_> =
         document.pages().iter().map(|page| typst_render::render(page, &options)).collect();
+    let front = pixmaps.first().map_or((0, 0), |p| (p.width(), p.height()));
     if pixmaps.len() == 1 {
         let pixmap = pixmaps.remove(0);
-        return (pixmap.width(), pixmap.height(), pixmap.take());
+        return (pixmap.width(), pixmap.height(), pixmap.take(), front);
     }
     let images: Vec<Image> = pixmaps.iter().map(|p| (p.width(), p.height(), p.data())).collect();
-    side_by_side(&images)
+    let (width, height, rgba) = side_by_side(&images);
+    (width, height, rgba, front)
 }
 
 /// A rendered page: width and height in pixels, premultiplied RGBA.
@@ -298,6 +314,18 @@ fn svg_options() -> typst_svg::SvgOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scaling_down_averages_the_pixels_covered() {
+        let grey = |v: u8| [v, v, v, 255];
+        let image: Vec<u8> = [0, 0, 255, 255, 0, 0, 255, 255].into_iter().flat_map(grey).collect();
+        let (width, height, out) = downscale(4, 2, &image, 2);
+        assert_eq!((width, height), (2, 1));
+        assert_eq!(out, [grey(0), grey(255)].concat());
+        // Three pixels into two: the middle one counts half for each.
+        let image: Vec<u8> = [0, 90, 180].into_iter().flat_map(grey).collect();
+        assert_eq!(downscale(3, 1, &image, 2).2, [grey(30), grey(150)].concat());
+    }
 
     #[test]
     fn svg_gets_title_and_language() {

@@ -105,9 +105,9 @@ fn index(html: &mut String, project: &Project, editions: &[&String]) {
         let config = project.edition_config(lang);
         let _ = writeln!(
             html,
-            "<li><a href=\"#{lang}\">{name}</a> <span class=\"code\">{lang}</span> {badge}</li>",
+            "<li><a href=\"#{lang}-files\">{name}</a> <span class=\"code\">{lang}</span> {badge}</li>",
             name = own_language(project, lang, &config.name),
-            badge = badge(project, lang),
+            badge = badge(project, lang, true),
         );
     }
     html.push_str("</ul>\n</nav>\n");
@@ -120,14 +120,15 @@ fn own_language(project: &Project, lang: &str, text: &str) -> String {
 }
 
 /// The review state as a badge, and the base edition's role.
-fn badge(project: &Project, lang: &str) -> String {
+fn badge(project: &Project, lang: &str, short: bool) -> String {
     let mut badges = String::new();
     if lang == project.config.base {
-        badges.push_str("<span class=\"badge base\">original</span> ");
+        badges.push_str("<span class=\"badge base\">original text</span> ");
     }
     badges.push_str(match project.edition_config(lang).review {
         Review::Reviewed => "<span class=\"badge reviewed\">✓ reviewed</span>",
-        Review::Draft => "<span class=\"badge draft\">draft</span>",
+        Review::Draft if short => "<span class=\"badge draft\">draft</span>",
+        Review::Draft => "<span class=\"badge draft\">draft, not reviewed</span>",
     });
     badges
 }
@@ -137,54 +138,63 @@ fn section(html: &mut String, project: &Project, manifest: &Manifest, lang: &str
     let locale = project.locale(lang);
     let label = project.editions[lang].strings.get(&Key::Version.to_string()).unwrap_or_default();
     let stamp = version_stamp(label, &locale, &config);
-    let state = match config.review {
-        Review::Reviewed => "Reviewed by a speaker of the language: ready to publish.",
-        Review::Draft => {
+    let base = lang == project.config.base;
+    let state = match (config.review, base) {
+        (Review::Reviewed, _) => "Reviewed by a speaker of the language: ready to publish.",
+        (Review::Draft, true) => {
+            "The original text, which the other editions are translated from; still a \
+             draft, not final. Every file says so beside its version stamp."
+        }
+        (Review::Draft, false) => {
             "Draft: not yet reviewed by a speaker of the language. Every file says so \
              beside its version stamp."
         }
     };
-    // Reviewed editions and the base are open; drafts fold, so the page stays short.
-    let open = if config.review == Review::Reviewed || lang == project.config.base {
-        " open=\"open\""
-    } else {
-        ""
-    };
+    let layouts: Vec<(&String, Purpose)> = project
+        .layouts
+        .iter()
+        .filter(|(name, _)| project.offers(name, lang))
+        .map(|(name, file)| (name, file.layout.purpose()))
+        .collect();
+    // Reviewed editions and the base show their files; drafts fold them, so the page
+    // stays short. The index links into the fold, which opens it.
+    let open = if config.review == Review::Reviewed || base { " open=\"open\"" } else { "" };
     let _ = write!(
         html,
-        "<section id=\"{lang}\">\n<details{open}>\n<summary><h2>{name} \
-         <span class=\"code\">{lang} · {code}</span> {badge}</h2></summary>\n\
-         <p class=\"state {review}\">{state} Stamp on the flyers: {stamp}</p>\n",
+        "<section id=\"{lang}\">\n<h2>{name} <span class=\"code\">{lang}</span> {badge}</h2>\n\
+         <p class=\"state {review}\">{state} Stamp on the flyers: {stamp}</p>\n\
+         <details{open}>\n<summary>Files in {count} layouts</summary>\n<div id=\"{lang}-files\">\n",
         name = own_language(project, lang, &config.name),
-        code = xml_escape(&config.code),
-        badge = badge(project, lang),
+        badge = badge(project, lang, false),
         review = config.review,
         stamp = own_language(project, lang, &stamp),
+        count = layouts.len(),
     );
     for purpose in Purpose::ALL {
-        let layouts: Vec<&String> = project
-            .layouts
-            .iter()
-            .filter(|(name, file)| file.layout.purpose() == purpose && project.offers(name, lang))
-            .map(|(name, _)| name)
-            .collect();
-        if layouts.is_empty() {
+        let mut group: Vec<&String> =
+            layouts.iter().filter(|(_, p)| *p == purpose).map(|(name, _)| *name).collect();
+        if group.is_empty() {
             continue;
         }
+        // The recommended layout of a purpose first.
+        group.sort_by_key(|name| {
+            !project.layouts[*name].layout.gallery.as_ref().is_some_and(|g| g.recommended)
+        });
         let _ = write!(html, "<h3>{}</h3>\n<ul class=\"cards\">\n", purpose.heading());
-        for layout in layouts {
+        for layout in group {
             let id = JobId { edition: lang.to_owned(), layout: layout.clone() };
             card(html, project, manifest.jobs.get(&id.key()), &id, &config.name);
         }
         html.push_str("</ul>\n");
     }
-    html.push_str("</details>\n</section>\n");
+    html.push_str("</div>\n</details>\n</section>\n");
 }
 
 fn card(html: &mut String, project: &Project, record: Option<&JobRecord>, id: &JobId, name: &str) {
     let layout = &project.layouts[&id.layout].layout;
     let href = |extension: &str| format!("{}/{}.{extension}", id.edition, id.layout);
-    let title = layout.gallery.as_ref().map_or(id.layout.as_str(), |g| g.name.as_str());
+    let entry = layout.gallery.as_ref();
+    let title = entry.map_or(id.layout.as_str(), |g| g.name.as_str());
     let thumbnail = record.and_then(|r| r.thumbnail.map(|size| (r, size)));
     html.push_str(if thumbnail.is_some() {
         "<li>\n<div class=\"thumb\">"
@@ -192,12 +202,13 @@ fn card(html: &mut String, project: &Project, record: Option<&JobRecord>, id: &J
         "<li>\n<div class=\"thumb none\">"
     });
     match thumbnail {
+        // The picture opens the PDF: the file people came for.
         Some((record, [width, height])) => {
             let _ = write!(
                 html,
-                "<a href=\"{}\"><img src=\"{}?v={}\" width=\"{width}\" height=\"{height}\" \
-                 alt=\"{} – {}\" /></a>",
-                href(PREVIEW_EXTENSION),
+                "<a href=\"{}\" tabindex=\"-1\"><img src=\"{}?v={}\" width=\"{width}\" \
+                 height=\"{height}\" alt=\"{} – {} (opens the PDF)\" /></a>",
+                href("pdf"),
                 href(THUMBNAIL_EXTENSION),
                 &record.outputs.get(&href(THUMBNAIL_EXTENSION)).map_or("", |o| &o.sha256[..12]),
                 xml_escape(name),
@@ -207,27 +218,28 @@ fn card(html: &mut String, project: &Project, record: Option<&JobRecord>, id: &J
         None if record.is_some() => html.push_str("<span>no preview</span>"),
         None => html.push_str("<span>not built</span>"),
     }
+    let recommended = if entry.is_some_and(|g| g.recommended) {
+        " <span class=\"badge recommended\">recommended</span>"
+    } else {
+        ""
+    };
     let _ = write!(
         html,
-        "</div>\n<h4>{}</h4>\n<p class=\"about\">{}</p>\n<p class=\"files\">",
+        "</div>\n<h4>{}{recommended}</h4>\n<p class=\"about\">{}</p>\n<p class=\"files\">",
         xml_escape(title),
-        layout.gallery.as_ref().map_or(String::new(), |g| xml_escape(&g.about)),
+        entry.map_or(String::new(), |g| xml_escape(&g.about)),
     );
     if let Some(record) = record {
-        let pages = match record.pages {
-            1 => "1 page".to_owned(),
-            n => format!("{n} pages"),
-        };
         let mut links = Vec::new();
         for (extension, label) in FILES {
             if let Some(output) = record.outputs.get(&href(extension)) {
-                let what = if extension == PREVIEW_EXTENSION {
-                    String::new()
-                } else {
-                    format!("{pages}, ")
+                let pages = match (extension, record.pages) {
+                    ("pdf", 1) => "1 page, ".to_owned(),
+                    ("pdf", n) => format!("{n} pages, "),
+                    _ => String::new(),
                 };
                 links.push(format!(
-                    "<a href=\"{}\">{label}</a> <small>{what}{}</small>",
+                    "<a href=\"{}\">{label}</a> <small>{pages}{}</small>",
                     href(extension),
                     human_size(output.size)
                 ));
@@ -235,31 +247,32 @@ fn card(html: &mut String, project: &Project, record: Option<&JobRecord>, id: &J
         }
         html.push_str(&links.join("<br />"));
     }
-    let _ = write!(html, "</p>\n<p class=\"name\">{}</p>\n</li>\n", id.layout);
+    let _ = write!(html, "</p>\n<p class=\"name\">--layout {}</p>\n</li>\n", id.layout);
 }
 
-/// A file size for people: bytes, KiB or MiB.
+/// A file size for people, in decimal units as file managers show them: bytes, kB, MB.
 fn human_size(bytes: u64) -> String {
     match bytes {
-        0..1024 => format!("{bytes} B"),
-        1024..1_048_576 => format!("{} KiB", bytes.div_ceil(1024)),
-        _ => format!("{:.1} MiB", bytes as f64 / 1_048_576.0),
+        0..1000 => format!("{bytes} B"),
+        1000..1_000_000 => format!("{} kB", bytes.div_ceil(1000)),
+        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
     }
 }
 
 const STYLE: &str = "\
 :root{--ink:#1a1a1a;--muted:#56616a;--line:#ccd3d8;--accent:#0b5e8a}\
 body{font-family:system-ui,sans-serif;margin:0 auto;max-width:80rem;padding:1rem 1.5rem 3rem;color:var(--ink);line-height:1.4}\
-h1{font-size:1.7rem;margin:.5rem 0}h2{font-size:1.3rem;margin:0;display:inline}\
+h1{font-size:1.7rem;margin:.5rem 0}h2{font-size:1.3rem;margin:0}\
 h3{font-size:1rem;margin:1.2rem 0 .5rem;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}\
 h4{font-size:1rem;margin:.4rem 0 .1rem}a{color:var(--accent)}\
 nav h2{display:block;font-size:1.1rem;margin:1rem 0 .4rem}\
-.index{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.3rem 1rem}\
+.index{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(16rem,1fr));gap:.3rem 1rem}\
 .code{color:var(--muted);font-size:.85em;font-weight:normal}\
-.badge{font-size:.75rem;font-weight:bold;padding:.1em .5em;border-radius:.3em;vertical-align:middle;white-space:nowrap}\
-.reviewed.badge{background:#d9f0d3;color:#1e5a1e}.draft.badge{background:#fbe3c8;color:#7a3d00}\
-.base.badge{background:#dfe7f5;color:#23406e}\
-section{border-top:1px solid var(--line);padding:.8rem 0}summary{cursor:pointer;padding:.3rem 0}\
+.badge{font-size:.8rem;font-weight:bold;padding:.05em .5em;border-radius:.3em;vertical-align:middle;white-space:nowrap;border:1px solid}\
+.reviewed.badge{background:#d9f0d3;color:#1e5a1e}.draft.badge{background:#fbe3c8;color:#7a3d00;border-style:dashed}\
+.base.badge{background:#dfe7f5;color:#23406e}.recommended.badge{background:#0b5e8a;color:#fff;border-color:#0b5e8a}\
+section{border-top:1px solid var(--line);padding:.8rem 0}summary{cursor:pointer;padding:.3rem 0;font-weight:bold;color:var(--accent)}\
+[id$=\"-files\"]{scroll-margin-top:9rem}\
 .state{margin:.4rem 0;padding:.4rem .7rem;border-left:.3rem solid}\
 .state.reviewed{border-color:#3c8c3c;background:#f1f8ef}.state.draft{border-color:#c26a12;background:#fdf3e8}\
 .cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:1.2rem}\
@@ -268,7 +281,8 @@ section{border-top:1px solid var(--line);padding:.8rem 0}summary{cursor:pointer;
 .thumb.none{height:2.5rem;border-style:dashed}.thumb span{color:var(--muted)}.about{margin:.1rem 0;color:var(--muted);font-size:.9rem}\
 .files{margin:.3rem 0;font-size:.95rem}.files small{color:var(--muted)}\
 .name{margin:0;font-size:.75rem;color:var(--muted);font-family:ui-monospace,monospace}\
-@media (max-width:40rem){body{padding:.5rem .8rem 2rem}.cards{grid-template-columns:1fr 1fr;gap:.8rem}.thumb{height:8rem}.thumb img{max-height:8rem}.thumb.none{height:2.5rem}}";
+@media (max-width:40rem){body{padding:.5rem .8rem 2rem}.cards{grid-template-columns:1fr 1fr;gap:.8rem}.thumb{height:8rem}.thumb img{max-height:8rem}.thumb.none{height:2.5rem}\
+.files a{display:inline-block;min-height:2.75rem;line-height:2.75rem}.index a{display:inline-block;min-height:2.75rem;line-height:2.75rem}}";
 
 #[cfg(test)]
 mod tests {
@@ -277,7 +291,7 @@ mod tests {
     #[test]
     fn sizes_read_well() {
         assert_eq!(human_size(900), "900 B");
-        assert_eq!(human_size(69_632), "68 KiB");
-        assert_eq!(human_size(3_500_000), "3.3 MiB");
+        assert_eq!(human_size(69_632), "70 kB");
+        assert_eq!(human_size(3_500_000), "3.5 MB");
     }
 }

@@ -67,6 +67,9 @@ pub struct GalleryEntry {
     pub purpose: Purpose,
     /// One line on when to take this layout.
     pub about: String,
+    /// Whether this is the layout to take among those of its purpose; listed first.
+    #[serde(default)]
+    pub recommended: bool,
 }
 
 /// What a layout's files are for; the gallery groups layouts by it, in this order.

@@ -424,7 +424,7 @@ fn style(project: &Project, layout: &Layout) -> Style {
 fn version_line(texts: &Texts, locale: &EditionLocale, edition: &EditionConfig) -> String {
     let label = texts.plain(&Key::Version);
     let mut version = format!("{label}{}", label_gap(&label));
-    version.push_str(&texts.ltr(version_stamp("", locale, edition).trim_start()));
+    version.push_str(&texts.ltr(version_stamp("", locale, edition)));
     if edition.review == Review::Draft {
         version = format!("{version} · {}", texts.plain(&Key::DraftMark));
     }
@@ -459,7 +459,8 @@ pub fn version_stamp(label: &str, locale: &EditionLocale, edition: &EditionConfi
     // The stamp reads left to right in every edition (code, then date): the marks CLDR
     // puts in a right-to-left locale's date would turn it around.
     let date = locale.format_date(edition.date).replace(['\u{200e}', '\u{200f}', '\u{61c}'], "");
-    format!("{label} {} - {date}", edition.code)
+    let stamp = format!("{} - {date}", edition.code);
+    if label.is_empty() { stamp } else { format!("{label}{}{stamp}", label_gap(label)) }
 }
 
 fn heading(column: &Column, project: &Project, texts: &Texts) -> Heading {

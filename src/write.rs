@@ -20,11 +20,14 @@ pub fn write_atomic_with(
 ) -> Result<(), Error> {
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create folder", dir, e))?;
-    let mut file = tempfile::Builder::new()
-        .prefix(".flyerpress-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("create a temporary file in", dir, e))?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".flyerpress-").suffix(".tmp");
+    // Readable as any file the user writes (mode 666 less the umask), not only by the
+    // owner as temporary files are: outputs are published and served.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file =
+        builder.tempfile_in(dir).map_err(|e| Error::io("create a temporary file in", dir, e))?;
     fill(file.as_file_mut()).map_err(|e| Error::io("write", path, e))?;
     // No fsync: the rename is what keeps a failed or interrupted build from leaving a
     // truncated file; forcing every preview to disk would cost more than the build.
@@ -35,6 +38,19 @@ pub fn write_atomic_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_are_readable_like_any_file_the_user_writes() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ours = dir.path().join("out.pdf");
+        write_atomic(&ours, b"pdf").unwrap();
+        let plain = dir.path().join("plain.pdf");
+        std::fs::write(&plain, b"pdf").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&ours), mode(&plain));
+    }
 
     #[test]
     fn replaces_content_and_leaves_no_temporary_files() {
