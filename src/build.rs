@@ -42,6 +42,9 @@ pub struct BuildOptions {
     pub reviewed_only: bool,
     /// Write PNG previews and thumbnails besides the layout's outputs.
     pub previews: bool,
+    /// Build only part `k` of `n` of the jobs (`Some((k, n))`, 1 ≤ k ≤ n): every n-th
+    /// job of the plan from the k-th on, so that `n` machines share a build.
+    pub shard: Option<(usize, usize)>,
     /// Parallel jobs; all cores when `None`.
     pub jobs: Option<usize>,
 }
@@ -57,6 +60,7 @@ impl Default for BuildOptions {
             force: false,
             reviewed_only: false,
             previews: true,
+            shard: None,
             jobs: None,
         }
     }
@@ -259,6 +263,9 @@ pub fn plan(project: &Project, options: &BuildOptions) -> Result<Vec<JobId>, Err
                 jobs.push(JobId { edition: edition.clone(), layout: layout.clone() });
             }
         }
+    }
+    if let Some((k, n)) = options.shard {
+        jobs = jobs.into_iter().skip(k - 1).step_by(n).collect();
     }
     Ok(jobs)
 }

@@ -12,6 +12,7 @@
 pub mod build;
 pub mod check;
 pub mod columns;
+pub mod combine;
 pub mod compose;
 pub mod content;
 pub mod digest;

@@ -77,6 +77,19 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Put together a build shared by several machines (`build --shard K/N` each into
+    /// its own folder): copy the parts' files into one folder, merge their manifests
+    /// and write one gallery.
+    Combine {
+        #[command(flatten)]
+        project: ProjectArgs,
+        /// Where the whole goes [default: <project>/output].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The parts' output folders.
+        #[arg(required = true)]
+        parts: Vec<PathBuf>,
+    },
     /// Check content, layouts and font coverage without writing anything.
     Check {
         #[command(flatten)]
@@ -132,9 +145,22 @@ struct Selection {
     /// read only the PDFs and SVGs.
     #[arg(long)]
     no_previews: bool,
+    /// Build only part K of N of the jobs (e.g. `2/3`), for a build shared by N
+    /// machines; `combine` puts the parts together.
+    #[arg(long, value_name = "K/N", value_parser = shard)]
+    shard: Option<(usize, usize)>,
     /// Jobs to run in parallel [default: all cores].
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
+}
+
+/// Parses `K/N` with 1 ≤ K ≤ N.
+fn shard(text: &str) -> Result<(usize, usize), String> {
+    let parsed = text.split_once('/').and_then(|(k, n)| Some((k.parse().ok()?, n.parse().ok()?)));
+    match parsed {
+        Some((k, n)) if (1..=n).contains(&k) => Ok((k, n)),
+        _ => Err(format!("`{text}` is not K/N with 1 <= K <= N, e.g. 2/3")),
+    }
 }
 
 impl Selection {
@@ -148,6 +174,7 @@ impl Selection {
             force,
             reviewed_only: self.reviewed_only,
             previews: !self.no_previews,
+            shard: self.shard,
             jobs: self.jobs.map(usize::from),
         }
     }
@@ -160,6 +187,7 @@ fn main() -> ExitCode {
         Command::Serve { selection, port, bind, open } => {
             serve(&ServeOptions { build: selection.options(false), bind, port }, open)
         }
+        Command::Combine { project, out, parts } => combine(&project, out, &parts),
         Command::Check { project } => check(&project),
         Command::Status { project, record } => translation_status(&project, record),
         Command::Eject { project, lang, layout, dir } => eject(&project, &lang, &layout, &dir),
@@ -511,6 +539,34 @@ fn eject(args: &ProjectArgs, lang: &str, layout: &str, dir: &std::path::Path) ->
             ExitCode::from(error.exit_code())
         }
         Err(error) => stopped(&error),
+    }
+}
+
+fn combine(args: &ProjectArgs, out: Option<PathBuf>, parts: &[PathBuf]) -> ExitCode {
+    let project = match flyerpress::project::Project::load(&args.project) {
+        Ok(project) => project,
+        Err(error) => return stopped(&error),
+    };
+    let out = out.unwrap_or_else(|| args.project.join("output"));
+    match flyerpress::combine::combine(&project, parts, &out) {
+        Ok(combined) => {
+            eprintln!(
+                "combined {} jobs from {} parts ({} files copied); gallery: {}",
+                combined.jobs,
+                parts.len(),
+                combined.files,
+                combined.gallery.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            match &error {
+                Error::Invalid(_) => eprintln!("{error}"),
+                other => eprintln!("error: {other}"),
+            }
+            eprintln!("stopped: files copied before the error stay; run combine again");
+            ExitCode::from(error.exit_code())
+        }
     }
 }
 

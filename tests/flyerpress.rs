@@ -1069,6 +1069,79 @@ fn the_gallery_indexes_the_editions_and_groups_layouts_by_purpose() {
     assert_eq!(links, 9 * 4, "thumbnail, preview, PDF and PNG of nine jobs");
 }
 
+/// Every file under a folder, by relative path, with its bytes.
+fn tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                files.insert(relative, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+/// A build shared by three machines gives exactly the files, manifest and gallery of
+/// one build: three shards into one folder one after another, or each into a folder
+/// of its own and then combined.
+#[test]
+fn three_shards_make_the_same_build_as_one() {
+    let project = project_copy();
+    let dir = project.path();
+    let selection = ["--layout", "a4-screen,a5-leaflet"];
+    let whole = tempfile::tempdir().unwrap();
+    let output = build_args(dir, whole.path(), &selection);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let jobs = count(&stderr(&output), "built ");
+    assert_eq!(jobs, 10);
+
+    let shared = tempfile::tempdir().unwrap();
+    let parts: Vec<tempfile::TempDir> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+    let mut built = Vec::new();
+    for (k, part) in parts.iter().enumerate() {
+        let shard = format!("{}/3", k + 1);
+        for out in [shared.path(), part.path()] {
+            let output = build_args(dir, out, &[&selection[..], &["--shard", &shard]].concat());
+            assert!(output.status.success(), "{}", stderr(&output));
+            let err = stderr(&output);
+            if out == part.path() {
+                built.extend(
+                    err.lines()
+                        .filter(|l| l.starts_with("built "))
+                        .map(|l| l.split(':').next().unwrap().to_owned()),
+                );
+            }
+        }
+    }
+    built.sort();
+    built.dedup();
+    assert_eq!(built.len(), jobs, "the shards build every job once: {built:?}");
+
+    let combined = tempfile::tempdir().unwrap();
+    let mut args = vec!["combine", "--project", dir.to_str().unwrap(), "--out"];
+    args.push(combined.path().to_str().unwrap());
+    args.extend(parts.iter().map(|p| p.path().to_str().unwrap()));
+    let output = flyerpress(&args);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("combined 10 jobs from 3 parts"), "{}", stderr(&output));
+
+    let expected = tree(whole.path());
+    assert!(expected.contains_key("index.html") && expected.contains_key("manifest.json"));
+    for (how, got) in [("one folder", tree(shared.path())), ("combined", tree(combined.path()))] {
+        let names: Vec<&String> = got.keys().collect();
+        assert_eq!(names, expected.keys().collect::<Vec<_>>(), "{how}");
+        for (name, bytes) in &got {
+            assert!(*bytes == expected[name], "{how}: {name} differs from one build's");
+        }
+    }
+}
+
 fn count(err: &str, word: &str) -> usize {
     err.lines().filter(|l| l.starts_with(word)).count()
 }
