@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::digest::sha256_hex;
 use crate::error::{Error, Location, Problem};
 use crate::gallery::write_gallery;
-use crate::manifest::{MANIFEST_FILE, Manifest};
+use crate::manifest::{JobRecord, MANIFEST_FILE, Manifest};
 use crate::project::Project;
 use crate::write::write_atomic;
 
@@ -33,13 +33,17 @@ pub fn combine(project: &Project, parts: &[PathBuf], out: &Path) -> Result<Combi
     for part in parts {
         let manifest = part_manifest(part)?;
         for (key, record) in manifest.jobs {
-            if let Some(known) = merged.jobs.get(&key).filter(|known| **known != record) {
-                if known.fingerprint == record.fingerprint {
-                    return Err(invalid(
-                        part,
-                        format!("job `{key}` was built from the same input with other results"),
-                    ));
-                }
+            let differs = |known: &&JobRecord| **known != record;
+            if merged
+                .jobs
+                .get(&key)
+                .filter(differs)
+                .is_some_and(|k| k.fingerprint == record.fingerprint)
+            {
+                return Err(invalid(
+                    part,
+                    format!("job `{key}` was built from the same input with other results"),
+                ));
             }
             for (relative, output) in &record.outputs {
                 let from = part.join(relative);
