@@ -5,7 +5,7 @@
 #
 # Needs: a release build (made here), GNU time (/usr/bin/time) for peak RSS, and for
 # the comparison the typst CLI 0.15 on PATH (`cargo install --locked typst-cli`);
-# without it that part is skipped. Scale: FLYERPRESS_BENCH_EDITIONS="10 25 50 100".
+# without it that part is skipped. Scale: FLYERPRESS_BENCH_EDITIONS="10 50 100 200".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -27,16 +27,18 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 # A copy of the project to edit.
 cp -r content layouts "$work/" && ln -s "$PWD/fonts" "$work/fonts"
 project=$work
-jobs=$("$bin" list --project "$project" | awk '/^editions/ {e=1; next} /^layouts/ {e=0; l=1; next} e {ne++} l {nl++} END {print ne * nl}')
-
-echo "flyerpress $("$bin" --version | cut -d' ' -f2) on $(nproc) cores; $jobs documents (editions x layouts)"
+echo "flyerpress $("$bin" --version | cut -d' ' -f2) on $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 echo
 
-measure "$bin" build --project "$project" --out "$work/out"
+measure "$bin" build --project "$project" --out "$work/out" --timings
 full=$secs full_rss=$rss
 cp "$work/err" "$work/full-err"
+jobs=$(sed -nE 's/^([0-9]+) jobs:.*/\1/p' "$work/full-err")
 files=$(find "$work/out" -type f ! -name manifest.json ! -name index.html | wc -l)
-echo "cold full build:     $(printf %6.2f "$full") s  $(ms "$full" "$jobs") ms/document  $files files  peak RSS $(mib "$full_rss") MiB"
+echo "cold full build:     $(printf %6.2f "$full") s  $jobs documents, $(ms "$full" "$jobs") ms/document  $files files  peak RSS $(mib "$full_rss") MiB"
+# CPU time per stage, summed over the jobs (each job runs its stages on one core).
+awk -F'[()]' '/^built / { n = split($(NF-1), stages, ", "); for (i = 1; i <= n; i++) { split(stages[i], kv, " "); sum[kv[1]] += kv[2]; total += kv[2] } }
+  END { printf "  CPU per stage (ms per document):"; for (s in sum) printf " %s %.0f", s, sum[s] / '"$jobs"'; printf "; total %.0f\n", total / '"$jobs"' }' "$work/full-err"
 
 measure "$bin" build --project "$project" --out "$work/out"
 echo "no-op rebuild:       $(printf %6.2f "$secs") s  $(awk -v a="$secs" -v b="$full" 'BEGIN { printf "%.1f", 100 * a / b }') % of the full build  peak RSS $(mib "$rss") MiB"
@@ -49,14 +51,16 @@ git -C . show HEAD:content/da.yaml >"$project/content/da.yaml" 2>/dev/null || cp
 
 if command -v typst >/dev/null 2>&1; then
   # The same documents with the typst CLI: one process per document and output
-  # format (PDF, SVG where the layout writes it, PNG at 150 dpi), two at a time.
+  # format (PDF, SVG where the layout writes it, PNG at 150 dpi), two at a time. An
+  # ejected document carries the body size flyerpress chose ("size given"); without
+  # it the template searches the size itself, as an ejected project does after an edit.
   cli=$work/cli && mkdir -p "$cli"
   commands=$work/commands
   : >"$commands"
   for lang in $("$bin" list --project "$project" | awk '/^editions/ {e=1; next} /^layouts/ {e=0} e {print $1}'); do
     for layout in $("$bin" list --project "$project" | awk '/^layouts/ {l=1; next} l {print $1}'); do
       dir=$cli/$lang-$layout
-      "$bin" eject --project "$project" --lang "$lang" --layout "$layout" "$dir" >/dev/null
+      "$bin" eject --project "$project" --lang "$lang" --layout "$layout" "$dir" >/dev/null 2>&1 || continue
       base="typst compile --root $dir --ignore-system-fonts --font-path $PWD/fonts $dir/overview.typ"
       echo "$base $dir/out.pdf" >>"$commands"
       grep -q 'svg' "$project/layouts/$layout.yaml" && echo "$base $dir/out.svg" >>"$commands"
@@ -66,26 +70,25 @@ if command -v typst >/dev/null 2>&1; then
   done
   processes=$(wc -l <"$commands")
   measure xargs -P 2 -I{} sh -c {} <"$commands"
-  echo "typst CLI:           $(printf %6.2f "$secs") s  $processes processes for the same $jobs documents; flyerpress is $(awk -v a="$secs" -v b="$full" 'BEGIN { printf "%.1f", a / b }')x faster"
-  grep '\.pdf$' "$commands" >"$commands.pdf"
-  measure xargs -P 2 -I{} sh -c {} <"$commands.pdf"
-  echo "typst CLI, PDF only: $(printf %6.2f "$secs") s  ($jobs processes)"
-  # The same again with the body size flyerpress chose written into each document,
-  # so that the template lays the page out once instead of searching the size: the
-  # cost of the typesetting alone, for comparison.
-  grep '^built ' "$work/full-err" | sed -E 's|^built ([^ ]+) / ([^:]+):.*body text ([0-9.]+) pt.*|\1 \2 \3|' |
-    while read -r lang layout size; do
-      sed -i "0,/\"style\": {/s//\"style\": {\"fit\": {\"body_size\": $size, \"probe\": false},/" "$cli/$lang-$layout/document.json"
-    done
+  given=$secs
+  python3 - "$cli" <<'PY'
+import json, pathlib, sys
+for path in pathlib.Path(sys.argv[1]).glob("*/document.json"):
+    model = json.loads(path.read_text())
+    model["style"].pop("fit", None)
+    path.write_text(json.dumps(model))
+PY
   measure xargs -P 2 -I{} sh -c {} <"$commands"
-  echo "typst CLI, size given: $(printf %6.2f "$secs") s  $processes processes, no size search in the template"
+  searched=$secs
+  echo "typst CLI, template searches the size: $(printf %6.2f "$searched") s  $processes processes for the same $jobs documents; flyerpress is $(awk -v a="$searched" -v b="$full" 'BEGIN { printf "%.1f", a / b }')x faster"
+  echo "typst CLI, size given:                 $(printf %6.2f "$given") s  flyerpress is $(awk -v a="$given" -v b="$full" 'BEGIN { printf "%.1f", a / b }')x faster"
 else
-  echo "typst CLI:           not installed, comparison skipped"
+  echo "typst CLI:           not installed (cargo install --locked typst-cli), comparison skipped"
 fi
 
 echo
 echo "build time against editions (layout a4-screen, synthetic editions copied from en):"
-for n in ${FLYERPRESS_BENCH_EDITIONS:-10 25 50 100}; do
+for n in ${FLYERPRESS_BENCH_EDITIONS:-10 50 100 200}; do
   synthetic=$work/synthetic-$n
   rm -rf "$synthetic" && mkdir -p "$synthetic/content" && cp -r layouts "$synthetic/" && ln -s "$PWD/fonts" "$synthetic/fonts"
   cp content/facts.yaml content/de.yaml "$synthetic/content/"
