@@ -43,7 +43,8 @@ pub fn write_gallery(project: &Project, manifest: &Manifest, out: &Path) -> Resu
 
 /// The editions in the order the gallery lists them: reviewed editions first, then
 /// the base edition (the original the others are translated from), then the drafts;
-/// by language code within each group.
+/// by language code within each group. An edition whose file does not parse is listed
+/// too: its files are missing, and the page says why.
 pub fn edition_order(project: &Project) -> Vec<&String> {
     let rank = |lang: &String| {
         if project.edition_config(lang).review == Review::Reviewed {
@@ -54,7 +55,7 @@ pub fn edition_order(project: &Project) -> Vec<&String> {
             2
         }
     };
-    let mut editions: Vec<&String> = project.editions.keys().collect();
+    let mut editions: Vec<&String> = project.editions.keys().chain(project.broken.keys()).collect();
     editions.sort_by_key(|lang| (rank(lang), *lang));
     editions
 }
@@ -63,17 +64,23 @@ pub fn edition_order(project: &Project) -> Vec<&String> {
 pub fn gallery_html(project: &Project, manifest: &Manifest) -> String {
     let editions = edition_order(project);
     let layouts = project.layouts.len();
+    let (title, title_lang) = page_title(project);
+    let heading = if title_lang == "en" {
+        xml_escape(&title)
+    } else {
+        own_language(project, &title_lang, &title)
+    };
     let mut html = String::new();
     let _ = write!(
         html,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n\
          <title>{title} – every edition</title>\n<style>{STYLE}</style>\n</head>\n<body>\n\
-         <header>\n<h1>{title}</h1>\n\
+         <header>\n<h1>{heading}</h1>\n\
          <p>{editions} editions in {layouts} layouts, built by flyerpress from one set of \
          facts. Licence: {licence}. This page is in English; each edition is named in its \
          own language.</p>\n",
-        title = xml_escape(&page_title(project)),
+        title = xml_escape(&title),
         editions = editions.len(),
         licence = xml_escape(&project.facts.licence),
     );
@@ -86,17 +93,20 @@ pub fn gallery_html(project: &Project, manifest: &Manifest) -> String {
     html
 }
 
-/// The page's title: the English edition's title where there is one, else the base
-/// edition's.
-fn page_title(project: &Project) -> String {
+/// The page's title and its language: the English edition's title where there is one,
+/// else the base edition's.
+fn page_title(project: &Project) -> (String, String) {
     let title = Key::Title.to_string();
     let english =
         project.editions.iter().find(|(lang, _)| lang.split(['-', '_']).next() == Some("en"));
     english
         .or_else(|| project.editions.get_key_value(&project.config.base))
-        .and_then(|(_, edition)| edition.strings.get(&title))
-        .map(|t| crate::markup::parse(t).map_or_else(|_| t.to_owned(), |r| to_plain(&r)))
-        .unwrap_or_else(|| "flyerpress".to_owned())
+        .and_then(|(lang, edition)| Some((lang, edition.strings.get(&title)?)))
+        .map(|(lang, t)| {
+            let plain = crate::markup::parse(t).map_or_else(|_| t.to_owned(), |r| to_plain(&r));
+            (plain, lang.clone())
+        })
+        .unwrap_or_else(|| ("flyerpress".to_owned(), "en".to_owned()))
 }
 
 fn index(html: &mut String, project: &Project, editions: &[&String]) {
@@ -136,10 +146,16 @@ fn badge(project: &Project, lang: &str, short: bool) -> String {
 fn section(html: &mut String, project: &Project, manifest: &Manifest, lang: &str) {
     let config = project.edition_config(lang);
     let locale = project.locale(lang);
-    let label = project.editions[lang].strings.get(&Key::Version.to_string()).unwrap_or_default();
-    let stamp = version_stamp(label, &locale, &config);
+    let version = Key::Version.to_string();
+    let label = project.editions.get(lang).and_then(|e| e.strings.get(&version));
+    let stamp = version_stamp(label.unwrap_or_default(), &locale, &config);
     let base = lang == project.config.base;
+    let broken = project.broken.contains_key(lang);
     let state = match (config.review, base) {
+        _ if broken => {
+            "This edition's file has problems (the build says which, with file and line), so \
+             its files could not be made."
+        }
         (Review::Reviewed, _) => "Reviewed by a speaker of the language: ready to publish.",
         (Review::Draft, true) => {
             "The original text, which the other editions are translated from; still a \
@@ -166,7 +182,7 @@ fn section(html: &mut String, project: &Project, manifest: &Manifest, lang: &str
          <details{open}>\n<summary>Files in {count} layouts</summary>\n<div id=\"{lang}-files\">\n",
         name = own_language(project, lang, &config.name),
         badge = badge(project, lang, false),
-        review = config.review,
+        review = if broken { "broken".to_owned() } else { config.review.to_string() },
         stamp = own_language(project, lang, &stamp),
         count = layouts.len(),
     );
@@ -275,6 +291,7 @@ section{border-top:1px solid var(--line);padding:.8rem 0}summary{cursor:pointer;
 [id$=\"-files\"]{scroll-margin-top:9rem}\
 .state{margin:.4rem 0;padding:.4rem .7rem;border-left:.3rem solid}\
 .state.reviewed{border-color:#3c8c3c;background:#f1f8ef}.state.draft{border-color:#c26a12;background:#fdf3e8}\
+.state.broken{border-color:#b3261e;background:#fdecea}\
 .cards{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:1.2rem}\
 .thumb{height:11rem;display:flex;align-items:center;justify-content:center;background:#eef1f3;border:1px solid var(--line)}\
 .thumb img{max-width:100%;max-height:11rem;width:auto;height:auto;object-fit:contain;display:block}\

@@ -252,6 +252,10 @@ fn serve_rebuilds_on_save_shows_problems_and_recovers() {
     let problem = "content/en.yaml:26:17: did not find expected alphabetic or numeric \
                    character, while scanning an alias; the quote opened on line 3 is never closed";
     assert!(page.contains(problem), "the problem names no file and line: {page}");
+    assert!(
+        page.contains("<section id=\"en\">") && page.contains("This edition's file has problems"),
+        "the broken edition left the gallery: {page}"
+    );
     server.wait_for(said, |l| l.contains(problem));
     assert_eq!(get(address, "/en/a4-screen.pdf").status, 200, "the last PDF is gone");
 
