@@ -51,6 +51,10 @@ enum Command {
         /// Rebuild everything, even outputs that are current.
         #[arg(long)]
         force: bool,
+        /// Build only part K of N of the jobs (e.g. `2/3`), for a build shared by N
+        /// machines; `combine` puts the parts together.
+        #[arg(long, value_name = "K/N", value_parser = shard)]
+        shard: Option<(usize, usize)>,
         /// Show how long each stage of every job took (for benchmarks).
         #[arg(long)]
         timings: bool,
@@ -145,10 +149,6 @@ struct Selection {
     /// read only the PDFs and SVGs.
     #[arg(long)]
     no_previews: bool,
-    /// Build only part K of N of the jobs (e.g. `2/3`), for a build shared by N
-    /// machines; `combine` puts the parts together.
-    #[arg(long, value_name = "K/N", value_parser = shard)]
-    shard: Option<(usize, usize)>,
     /// Jobs to run in parallel [default: all cores].
     #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
@@ -174,7 +174,7 @@ impl Selection {
             force,
             reviewed_only: self.reviewed_only,
             previews: !self.no_previews,
-            shard: self.shard,
+            shard: None,
             jobs: self.jobs.map(usize::from),
         }
     }
@@ -182,7 +182,9 @@ impl Selection {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Build { selection, force, timings } => build(&selection.options(force), timings),
+        Command::Build { selection, force, shard, timings } => {
+            build(&BuildOptions { shard, ..selection.options(force) }, timings)
+        }
         Command::Watch { selection } => watch(&selection.options(false)),
         Command::Serve { selection, port, bind, open } => {
             serve(&ServeOptions { build: selection.options(false), bind, port }, open)
