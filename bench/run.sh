@@ -80,8 +80,8 @@ for path in pathlib.Path(sys.argv[1]).glob("*/document.json"):
 PY
   measure xargs -P 2 -I{} sh -c {} <"$commands"
   searched=$secs
-  echo "typst CLI, template searches the size: $(printf %6.2f "$searched") s  $processes processes for the same $jobs documents; flyerpress is $(awk -v a="$searched" -v b="$full" 'BEGIN { printf "%.1f", a / b }')x faster"
-  echo "typst CLI, size given:                 $(printf %6.2f "$given") s  flyerpress is $(awk -v a="$given" -v b="$full" 'BEGIN { printf "%.1f", a / b }')x faster"
+  echo "typst CLI, template searches the size: $(printf %6.2f "$searched") s  $processes processes for the same $jobs documents; CLI time / flyerpress time: $(awk -v a="$searched" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
+  echo "typst CLI, size given:                 $(printf %6.2f "$given") s  CLI time / flyerpress time: $(awk -v a="$given" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
 else
   echo "typst CLI:           not installed (cargo install --locked typst-cli), comparison skipped"
 fi
