@@ -2221,17 +2221,11 @@ fn new_languages_take_direction_and_date_from_their_locale() {
 fn a_misspelt_key_fails_its_edition_with_the_key_it_meant() {
     let project = project_copy();
     edit(&project.path().join("content/en.yaml"), "\ntitle: ", "\ntitel: ");
-    let dir = project.path().to_str().unwrap();
-    let output = flyerpress(&[
-        "build",
-        "--project",
-        dir,
-        "--layout",
-        "a4-screen",
-        "--lang",
-        "da,en",
-        "--no-previews",
-    ]);
+    let output = build_args(
+        project.path(),
+        &project.path().join("output"),
+        &["--layout", "a4-screen", "--lang", "da,en", "--no-previews"],
+    );
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
     assert!(err.contains("content/en.yaml:3"), "{err}");
@@ -2244,16 +2238,11 @@ fn a_misspelt_key_fails_its_edition_with_the_key_it_meant() {
     let mut text = std::fs::read_to_string(project.path().join("content/en.yaml")).unwrap();
     text.push_str("retired_key: no longer used\n");
     std::fs::write(project.path().join("content/en.yaml"), text).unwrap();
-    let output = flyerpress(&[
-        "build",
-        "--project",
-        dir,
-        "--layout",
-        "a4-screen",
-        "--lang",
-        "en",
-        "--no-previews",
-    ]);
+    let output = build_args(
+        project.path(),
+        &project.path().join("output"),
+        &["--layout", "a4-screen", "--lang", "en", "--no-previews"],
+    );
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(stderr(&output).contains("string `retired_key` is not used by the facts"));
 }

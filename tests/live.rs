@@ -151,6 +151,21 @@ fn thumbnail_version(page: &str, job: &str) -> String {
     page[at..].split(['=', '"']).nth(1).unwrap().to_owned()
 }
 
+/// `flyerpress serve` on any free port, for the editions `langs` in the A4 screen layout.
+fn serving(dir: &str, langs: &str) -> Running {
+    Running::start(&[
+        "serve",
+        "--project",
+        dir,
+        "--port",
+        "0",
+        "--lang",
+        langs,
+        "--layout",
+        "a4-screen",
+    ])
+}
+
 /// The server's address from its first line: `serving http://127.0.0.1:PORT/ ...`.
 fn address_of(server: &Running) -> SocketAddr {
     let line = server.wait_for(0, |l| l.starts_with("serving http://"));
@@ -177,17 +192,7 @@ fn serve_rebuilds_on_save_shows_problems_and_recovers() {
     let project = project_copy();
     let dir = project.path().to_str().unwrap();
     let en = project.path().join("content/en.yaml");
-    let server = Running::start(&[
-        "serve",
-        "--project",
-        dir,
-        "--port",
-        "0",
-        "--lang",
-        "da,en",
-        "--layout",
-        "a4-screen",
-    ]);
+    let server = serving(dir, "da,en");
     let address = address_of(&server);
     assert!(address.ip().is_loopback(), "{address}");
     let (first, took) = wait_for_build(address, 1);
@@ -362,17 +367,7 @@ fn a_browser_shows_the_new_preview_without_a_reload() {
     };
     let project = project_copy();
     let dir = project.path().to_str().unwrap();
-    let server = Running::start(&[
-        "serve",
-        "--project",
-        dir,
-        "--port",
-        "0",
-        "--lang",
-        "en",
-        "--layout",
-        "a4-screen",
-    ]);
+    let server = serving(dir, "en");
     let address = address_of(&server);
     wait_for_build(address, 1);
 
