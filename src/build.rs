@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::check::CheckOptions;
-use crate::compose::Stages;
+use crate::compose::{Clock, Stages};
 use crate::content::Review;
 use crate::digest::Parts;
 use crate::error::{Error, Location, Problem};
@@ -385,18 +385,14 @@ impl BuildContext<'_> {
         let typeset = session.typeset_model(document, &id.layout)?;
         warnings.extend(typeset.warnings.iter().cloned());
         stages.extend(typeset.stages.iter().copied());
-        let mut clock = Instant::now();
-        let mut lap = |stage: &'static str| {
-            stages.push((stage, clock.elapsed()));
-            clock = Instant::now();
-        };
+        let mut clock = Clock::start();
         let ident = format!("flyerpress/{}/{}", id.edition, id.layout);
         let settings = export_settings(layout_file, &typeset.document.meta, &id.edition, &ident);
         let mut files = Vec::new();
         for &format in &layout.outputs {
             let bytes = export(&typeset.paged, format, &settings).map_err(|e| typeset.error(e))?;
             files.push((format.extension(), bytes));
-            lap(format.extension());
+            clock.lap(stages, format.extension(), 0);
         }
         let mut thumbnail_size = None;
         if self.previews {
@@ -404,7 +400,7 @@ impl BuildContext<'_> {
             thumbnail_size = png_size(&thumbnail);
             files.push((PREVIEW_EXTENSION, full));
             files.push((THUMBNAIL_EXTENSION, thumbnail));
-            lap("previews");
+            clock.lap(stages, "previews", 0);
         }
         let mut record = JobRecord {
             fingerprint,
@@ -417,7 +413,7 @@ impl BuildContext<'_> {
             let relative = format!("{}/{}.{extension}", id.edition, id.layout);
             record.outputs.insert(relative, OutputRecord::of(&bytes));
         }
-        lap("write");
+        clock.lap(stages, "write", 0);
         Ok(Outcome::Built {
             record,
             body_size_pt: typeset.fit.map(|fit| fit.body_size_pt),

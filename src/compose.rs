@@ -107,12 +107,44 @@ pub struct Typeset<'a> {
     pub warnings: Vec<String>,
     /// The job's world, to render export diagnostics.
     pub job: Job<'a>,
-    /// How long each stage took: measure, size search, fill, layout, check.
+    /// How long each stage took and how many layouts it ran: measure, size search,
+    /// layout (with the row padding), check.
     pub stages: Stages,
 }
 
-/// How long each stage of a job took, in order.
-pub type Stages = Vec<(&'static str, std::time::Duration)>;
+/// One stage of a job: what it was, how long it took, and how many times it laid the
+/// document out (a compile; 0 for the stages after typesetting).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stage {
+    /// The stage's name: `measure`, `size`, `layout`, `check`, `pdf`, `svg`, `previews`,
+    /// `write`.
+    pub name: &'static str,
+    /// How long it took.
+    pub took: std::time::Duration,
+    /// How many layouts (Typst compiles) it ran.
+    pub layouts: u32,
+}
+
+/// The stages of a job, in order.
+pub type Stages = Vec<Stage>;
+
+/// Times the stages of a job, one after another.
+pub struct Clock {
+    started: std::time::Instant,
+}
+
+impl Clock {
+    /// A clock started now.
+    pub fn start() -> Self {
+        Self { started: std::time::Instant::now() }
+    }
+
+    /// Ends a stage that ran `layouts` layouts, and starts the next.
+    pub fn lap(&mut self, stages: &mut Stages, name: &'static str, layouts: u32) {
+        stages.push(Stage { name, took: self.started.elapsed(), layouts });
+        self.started = std::time::Instant::now();
+    }
+}
 
 impl Typeset<'_> {
     /// An export failure as an error, with Typst's diagnostics rendered.
@@ -131,8 +163,9 @@ impl Session {
         self.typeset_model(resolve(&self.project, edition, layout), layout_name)
     }
 
-    /// Lays out a resolved document model: chooses the body size (see [`fit`]), then
-    /// lays the page out once at that size.
+    /// Lays out a resolved document model: measures the table's cells, chooses the
+    /// body size (see [`fit`]), then lays the pages out at that size with the spare
+    /// height spent as row padding.
     pub(crate) fn typeset_model(
         &self,
         mut document: Document,
@@ -146,42 +179,23 @@ impl Session {
                 fit.body_size_pt, fit.overflow_mm
             ))
         };
+        let mut compose = Compose { session: self, layout_name, layouts: 0 };
         let mut stages = Stages::new();
-        let mut clock = std::time::Instant::now();
-        let mut lap = |stage: &'static str| {
-            stages.push((stage, clock.elapsed()));
-            clock = std::time::Instant::now();
-        };
-        let measure = self.measure_table(&mut document, layout_name)?;
-        lap("measure");
-        let searched = self.search_size(&mut document, layout_name, measure.as_ref())?;
-        lap("size");
+        let mut clock = Clock::start();
+        let measure = compose.measure_table(&mut document)?;
+        clock.lap(&mut stages, "measure", compose.take_layouts());
+        let searched = compose.search_size(&mut document, measure.as_ref())?;
+        clock.lap(&mut stages, "size", compose.take_layouts());
         if let Some((fit, _)) = searched.as_ref().filter(|(fit, _)| !fit.fits) {
             return Err(overflow(*fit));
         }
-        let searched = match searched {
+        let (job, paged, warnings) = match &searched {
             Some((fit, spare_mm)) => {
-                let spare_mm = self.fill(&mut document, layout_name, fit.body_size_pt, spare_mm)?;
-                Some((fit, spare_mm))
+                compose.lay_out_filled(&mut document, fit.body_size_pt, spare_mm)?
             }
-            None => None,
+            None => compose.compile(&mut document, None)?,
         };
-        lap("fill");
-        let request = searched.as_ref().map(|(fit, spare_mm)| SizeRequest {
-            body_size: fit.body_size_pt,
-            probe: false,
-            spare_mm: spare_mm.clone(),
-            measure: false,
-        });
-        let (mut job, mut paged, mut warnings) =
-            self.compile(&mut document, layout_name, request.clone())?;
-        if let Some(request) = request.filter(|_| paged.pages().len() != document.style.sides.len())
-        {
-            // The padding grew a table past its page: lay it out without.
-            let request = SizeRequest { spare_mm: Vec::new(), ..request };
-            (job, paged, warnings) = self.compile(&mut document, layout_name, Some(request))?;
-        }
-        lap("layout");
+        clock.lap(&mut stages, "layout", compose.take_layouts());
         let searched = searched.map(|(fit, _)| fit);
         // A template that takes no size searches itself and records what it chose.
         let fit = searched.or_else(|| inspect::fit(&paged));
@@ -198,25 +212,38 @@ impl Session {
         }
         let layout = &self.project.layouts[layout_name].layout;
         let smallest_text_pt = print_check(&paged, &document, layout, layout_name, fit)?;
-        lap("check");
+        clock.lap(&mut stages, "check", 0);
         Ok(Typeset { document, paged, fit, smallest_text_pt, warnings, job, stages })
+    }
+}
+
+/// One job being typeset: the session, the layout, and how many layouts it has run.
+struct Compose<'s, 'n> {
+    session: &'s Session,
+    layout_name: &'n str,
+    layouts: u32,
+}
+
+/// A document laid out: its world, its pages and the warnings.
+type Laid<'s> = (Job<'s>, PagedDocument, Vec<String>);
+
+impl<'s> Compose<'s, '_> {
+    /// The layouts run since the last call.
+    fn take_layouts(&mut self) -> u32 {
+        std::mem::take(&mut self.layouts)
     }
 
     /// Measures every table cell's words and lines in one compile at the reference
     /// size (`<flyerpress-measure>`), for [`TableMeasure::solve`]. `None` for a
     /// template that does not measure: it then sets its own widths.
-    fn measure_table(
-        &self,
-        document: &mut Document,
-        layout_name: &str,
-    ) -> Result<Option<TableMeasure>, Error> {
+    fn measure_table(&mut self, document: &mut Document) -> Result<Option<TableMeasure>, Error> {
         let request = SizeRequest {
             body_size: REFERENCE_PT,
             probe: true,
             spare_mm: Vec::new(),
             measure: true,
         };
-        let (_, paged, _) = self.compile(document, layout_name, Some(request))?;
+        let (_, paged, _) = self.compile(document, Some(request))?;
         if !inspect::is_measure(&paged) {
             return Ok(None);
         }
@@ -226,71 +253,14 @@ impl Session {
         Ok(Some(measure))
     }
 
-    /// The padding that fills each side's spare height. The template shares it out
-    /// evenly over the rows, but a row under a cell spanning rows may not grow by its
-    /// share (the spanning cell is taller still): where the table then grows by less
-    /// than the spare, the padding is raised in proportion, or halfway back where that was
-    /// too much, each time checked by laying the content out with it (four times at most).
-    fn fill(
-        &self,
-        document: &mut Document,
-        layout_name: &str,
-        body_size: f64,
-        spare_mm: Vec<f64>,
-    ) -> Result<Vec<f64>, Error> {
-        let (_, height) = document.style.area();
-        // Per side: the most padding known to fit, the least known not to.
-        let wanted = spare_mm.clone();
-        let mut fits = spare_mm.clone();
-        let mut too_much: Vec<Option<f64>> = vec![None; spare_mm.len()];
-        let mut padding = spare_mm;
-        for _ in 0..4 {
-            if padding.iter().all(|s| *s < 0.5) {
-                break;
-            }
-            let request =
-                SizeRequest { body_size, probe: true, spare_mm: padding.clone(), measure: false };
-            let (_, paged, _) = self.compile(document, layout_name, Some(request))?;
-            let left: Vec<f64> =
-                paged.pages().iter().map(|p| (height - p.frame.height()).to_mm()).collect();
-            if left.len() != padding.len() {
-                break;
-            }
-            let mut next = padding.clone();
-            for (i, l) in left.iter().enumerate() {
-                if *l < 0.0 {
-                    too_much[i] = Some(padding[i]);
-                } else {
-                    fits[i] = padding[i];
-                    if *l <= 0.3 {
-                        continue;
-                    }
-                }
-                // Raised in proportion to what it gained, or halfway to what was too much.
-                let gained = wanted[i] - l;
-                next[i] = match too_much[i] {
-                    Some(over) => (fits[i] + over) / 2.0,
-                    None if gained > 0.1 => padding[i] * wanted[i] / gained,
-                    None => padding[i],
-                };
-            }
-            if next == padding {
-                break;
-            }
-            padding = next;
-        }
-        Ok(fits)
-    }
-
     /// Searches the body size by laying out the content alone at each size tried;
     /// `None` if the layout's template does not take a size (its probe page lacks the
     /// `<flyerpress-probe>` mark), as a layout's own template may not.
     ///
     /// Returns the size and the height each side leaves unused at it, in millimetres.
     fn search_size(
-        &self,
+        &mut self,
         document: &mut Document,
-        layout_name: &str,
         measure: Option<&TableMeasure>,
     ) -> Result<Option<(Fit, Vec<f64>)>, Error> {
         let (width, height) = document.style.area();
@@ -302,7 +272,7 @@ impl Session {
             }
             let request =
                 SizeRequest { body_size, probe: true, spare_mm: Vec::new(), measure: false };
-            let (_, paged, _) = self.compile(document, layout_name, Some(request)).map_err(Some)?;
+            let (_, paged, _) = self.compile(document, Some(request)).map_err(Some)?;
             if !inspect::is_probe(&paged) {
                 return Err(None);
             }
@@ -328,21 +298,119 @@ impl Session {
         }
     }
 
+    /// Lays the pages out at `body_size` with each side's spare height spent as row
+    /// padding, and checks on the pages how much height each side still leaves (the
+    /// template marks it, see [`inspect::gaps`]). The template shares the padding out
+    /// evenly over the rows, but a row under a cell spanning rows may not grow by its
+    /// share (the spanning cell is taller still): where a side's table then grows by
+    /// less than the spare, its padding is raised in proportion, or halfway back where
+    /// that was too much, and the pages laid out again (four layouts at most). Returns
+    /// the last layout whose sides all fit their pages; with no padding if none did.
+    fn lay_out_filled(
+        &mut self,
+        document: &mut Document,
+        body_size: f64,
+        spare_mm: &[f64],
+    ) -> Result<Laid<'s>, Error> {
+        let request =
+            |spare_mm: Vec<f64>| SizeRequest { body_size, probe: false, spare_mm, measure: false };
+        if spare_mm.iter().all(|spare| *spare < MIN_PADDING_MM) {
+            return self.compile(document, Some(request(spare_mm.to_vec())));
+        }
+        let sides = spare_mm.len();
+        // Per side: the most padding known to fit (none does, as the size was searched
+        // without), the least known not to.
+        let mut fits = vec![0.0; sides];
+        let mut too_much: Vec<Option<f64>> = vec![None; sides];
+        let mut padding = spare_mm.to_vec();
+        let mut fitting = None;
+        for _ in 0..4 {
+            let laid = self.compile(document, Some(request(padding.clone())))?;
+            let pages = laid.1.pages().len();
+            let left = inspect::gaps(&laid.1).filter(|left| pages == sides && left.len() == sides);
+            let mut next = padding.clone();
+            match left {
+                // A template that does not mark the gap: its pages as they are.
+                None if pages == sides => return Ok(laid),
+                // A side ran over its page, which one the pages do not tell: every side
+                // given more than is known to fit goes halfway back.
+                None => {
+                    for i in 0..sides {
+                        if padding[i] > fits[i] {
+                            too_much[i] = Some(padding[i]);
+                            next[i] = (fits[i] + padding[i]) / 2.0;
+                        }
+                    }
+                }
+                Some(left) => {
+                    let mut all_fit = true;
+                    for (i, left) in left.iter().enumerate() {
+                        // No height left where there was some to spare: the padded
+                        // content reached the foot of its area and ran over (on a
+                        // sheet, out of its copy).
+                        if *left < OVERRUN_MM.min(spare_mm[i] - 0.01) {
+                            all_fit = false;
+                            too_much[i] = Some(padding[i]);
+                            next[i] = (fits[i] + padding[i]) / 2.0;
+                            continue;
+                        }
+                        fits[i] = padding[i];
+                        if *left <= SETTLED_MM {
+                            continue;
+                        }
+                        // Raised in proportion to what it gained, or halfway to what
+                        // was too much.
+                        let gained = spare_mm[i] - left;
+                        next[i] = match too_much[i] {
+                            Some(over) => (fits[i] + over) / 2.0,
+                            None if gained > 0.1 => padding[i] * spare_mm[i] / gained,
+                            None => padding[i],
+                        };
+                    }
+                    if all_fit {
+                        fitting = Some(laid);
+                    }
+                }
+            }
+            if next == padding {
+                break;
+            }
+            padding = next;
+        }
+        match fitting {
+            Some(laid) => Ok(laid),
+            None => self.compile(document, Some(request(Vec::new()))),
+        }
+    }
+
     /// Compiles the layout's template with the document model, at one body size if
     /// given.
     fn compile(
-        &self,
+        &mut self,
         document: &mut Document,
-        layout_name: &str,
         request: Option<SizeRequest>,
-    ) -> Result<(Job<'_>, PagedDocument, Vec<String>), Error> {
-        let project = &self.project;
-        let layout = &project.layouts[layout_name].layout;
+    ) -> Result<Laid<'s>, Error> {
+        self.layouts += 1;
+        let project = &self.session.project;
+        let layout = &project.layouts[self.layout_name].layout;
         document.style.fit = request;
         let json = document.to_json()?;
-        let job =
-            self.typesetter.job(&project.templates, &layout.template, json, document.meta.date)?;
+        let job = self.session.typesetter.job(
+            &project.templates,
+            &layout.template,
+            json,
+            document.meta.date,
+        )?;
         let (paged, warnings) = job.compile()?;
         Ok((job, paged, warnings))
     }
 }
+
+/// Spare height below which a side gets no row padding, in millimetres.
+const MIN_PADDING_MM: f64 = 0.5;
+/// Height left under a padded table that counts as filled, in millimetres (the
+/// template keeps a quarter millimetre for rounding).
+const SETTLED_MM: f64 = 0.3;
+/// Height left that means the padded content reached the foot of its area: the
+/// template's quarter millimetre is gone, so it ran over.
+const OVERRUN_MM: f64 = 0.05;

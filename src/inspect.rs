@@ -3,7 +3,7 @@
 //! inside the safety margin, which spans are bold, where columns sit) without going
 //! through a PDF reader.
 
-use typst::foundations::{Label, Value};
+use typst::foundations::{Label, Selector, Value};
 use typst::introspection::{Introspector, MetadataElem};
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst::text::{FontWeight, TextItem};
@@ -277,6 +277,28 @@ pub fn page_lines(document: &PagedDocument) -> Vec<PageLines> {
                 height_pt: page.frame.height().to_pt(),
             }
         })
+        .collect()
+}
+
+/// The height each page leaves unused above what stands at its foot, in millimetres:
+/// from the template's `<flyerpress-gap-top>` mark to its `<flyerpress-gap-bottom>`,
+/// the first of each on the page (a sheet has one copy of its side after another).
+/// `None` unless every page has both marks.
+pub fn gaps(document: &PagedDocument) -> Option<Vec<f64>> {
+    let introspector = document.introspector();
+    let marks = |name: &str| -> Option<Vec<(usize, Abs)>> {
+        let label = Label::new(PicoStr::intern(name))?;
+        let marks = introspector.query(&Selector::Label(label));
+        let positions = marks.iter().filter_map(|mark| {
+            let position = introspector.position(mark.location()?)?;
+            Some((position.page.get() - 1, position.point.y))
+        });
+        Some(positions.collect())
+    };
+    let (tops, bottoms) = (marks("flyerpress-gap-top")?, marks("flyerpress-gap-bottom")?);
+    let first = |marks: &[(usize, Abs)], page| marks.iter().find(|(p, _)| *p == page).map(|m| m.1);
+    (0..document.pages().len())
+        .map(|page| Some((first(&bottoms, page)? - first(&tops, page)?).to_mm()))
         .collect()
 }
 

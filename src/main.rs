@@ -55,7 +55,8 @@ enum Command {
         /// machines; `combine` puts the parts together.
         #[arg(long, value_name = "K/N", value_parser = shard)]
         shard: Option<(usize, usize)>,
-        /// Show how long each stage of every job took (for benchmarks).
+        /// Show how long each stage of every job took, and in brackets how many layouts it
+        /// ran (for benchmarks).
         #[arg(long)]
         timings: bool,
     },
@@ -425,7 +426,10 @@ fn job_text(job: &JobReport, timings: bool) -> String {
                 let stages: Vec<String> = job
                     .stages
                     .iter()
-                    .map(|(stage, took)| format!("{stage} {}", took.as_millis()))
+                    .map(|stage| match stage.layouts {
+                        0 => format!("{} {}", stage.name, stage.took.as_millis()),
+                        n => format!("{} {} [{n}]", stage.name, stage.took.as_millis()),
+                    })
                     .collect();
                 text.push_str(&format!(" ({})", stages.join(", ")));
             }
