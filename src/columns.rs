@@ -211,20 +211,22 @@ impl TableMeasure {
     }
 
     /// The column widths, in points, that make the table shortest at `body_size` (in
-    /// points) within `table_width` (in points); `None` if the widest words do not fit
-    /// side by side.
-    pub fn solve(&self, body_size: f64, table_width: f64) -> Option<Columns> {
+    /// points) within `table_width` (in points), and the height of the table's rows of
+    /// text with them as predicted (in points; see [`TableMeasure::cost`]); `None` if the
+    /// widest words do not fit side by side.
+    pub fn solve(&self, body_size: f64, table_width: f64) -> Option<(Columns, f64)> {
         let upright = self.solve_widths(body_size, table_width);
         let turned = self.turned().and_then(|t| t.solve_widths(body_size, table_width));
-        let (widths, rotate) = match (upright, turned) {
+        let (widths, height, rotate) = match (upright, turned) {
             (Some((_, height)), Some((t, turned_height))) if turned_height < TURN * height => {
-                (t, true)
+                (t, turned_height, true)
             }
-            (Some((w, _)), _) => (w, false),
-            (None, Some((t, _))) => (t, true),
+            (Some((w, height)), _) => (w, height, false),
+            (None, Some((t, height))) => (t, height, true),
             (None, None) => return None,
         };
-        Some(Columns { widths: widths.into_iter().map(|w| w * body_size).collect(), rotate })
+        let widths = widths.into_iter().map(|w| w * body_size).collect();
+        Some((Columns { widths, rotate }, height * body_size))
     }
 
     /// The table with the status columns' headings turned a quarter: each as wide as
@@ -465,8 +467,15 @@ impl<'a> Grid<'a> {
 
 /// The widths flyerpress solved, per body size in tenths of a point, as the template
 /// reads them (`style.column_widths`); an empty list where the table does not fit.
+/// Besides, for every size solved, the height the table's rows of text are predicted
+/// to take: the size search aims with it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct SolvedWidths(pub std::collections::BTreeMap<String, Columns>);
+#[serde(transparent)]
+pub struct SolvedWidths {
+    laid_out: std::collections::BTreeMap<String, Columns>,
+    #[serde(skip)]
+    solved: std::collections::HashMap<i64, Option<(Columns, f64)>>,
+}
 
 /// The columns at one body size: their widths in points (none where the widest words
 /// do not fit side by side), and whether the status columns' headings are turned.
@@ -479,13 +488,41 @@ pub struct Columns {
 }
 
 impl SolvedWidths {
-    /// Solves and records the widths at `body_size` unless they are recorded.
+    /// Solves the widths at `body_size` (unless solved) and records them for the
+    /// template, which lays the table out at that size next.
     pub fn solve(&mut self, measure: &TableMeasure, body_size: f64, table_width: f64) {
-        let key = format!("{}", (body_size * 10.0).round() as i64);
-        self.0
-            .entry(key)
-            .or_insert_with(|| measure.solve(body_size, table_width).unwrap_or_default());
+        let columns = self.solved(measure, body_size, table_width).map(|(c, _)| c.clone());
+        let key = format!("{}", tenths(body_size));
+        self.laid_out.entry(key).or_insert_with(|| columns.unwrap_or_default());
     }
+
+    /// The predicted height of the table's rows of text at `body_size`, in points;
+    /// `None` where the widest words do not fit side by side.
+    pub fn predicted_height(
+        &mut self,
+        measure: &TableMeasure,
+        body_size: f64,
+        table_width: f64,
+    ) -> Option<f64> {
+        self.solved(measure, body_size, table_width).map(|(_, height)| *height)
+    }
+
+    fn solved(
+        &mut self,
+        measure: &TableMeasure,
+        body_size: f64,
+        table_width: f64,
+    ) -> Option<&(Columns, f64)> {
+        self.solved
+            .entry(tenths(body_size))
+            .or_insert_with(|| measure.solve(body_size, table_width))
+            .as_ref()
+    }
+}
+
+/// A body size in tenths of a point, as sizes are keyed.
+fn tenths(body_size: f64) -> i64 {
+    (body_size * 10.0).round() as i64
 }
 
 #[cfg(test)]
@@ -529,7 +566,7 @@ mod tests {
             ],
             vec![Network, Location, Apps],
         );
-        let widths = t.solve(1.0, 70.0).unwrap().widths;
+        let widths = t.solve(1.0, 70.0).unwrap().0.widths;
         assert_eq!(widths.iter().sum::<f64>().round(), 70.0);
         // Never narrower than the widest word, never wider than the widest line
         // where that is not the network or location column.
@@ -553,7 +590,7 @@ mod tests {
         );
         // Room for both first-row cells on one line: both get it, though widening
         // the second column alone would shorten the third cell more.
-        let widths = t.solve(1.0, 22.0).unwrap().widths;
+        let widths = t.solve(1.0, 22.0).unwrap().0.widths;
         assert!(widths[0] >= 11.0 && widths[1] >= 11.0, "{widths:?}");
     }
 }

@@ -10,7 +10,7 @@ use typst_layout::PagedDocument;
 use crate::columns::{REFERENCE_PT, TableMeasure};
 use crate::error::Error;
 use crate::export::ExportError;
-use crate::fit::{self, Fit};
+use crate::fit::{self, Fit, Probe};
 use crate::inspect;
 use crate::layout::Layout;
 use crate::resolve::{Document, SizeRequest, resolve};
@@ -110,6 +110,8 @@ pub struct Typeset<'a> {
     /// How long each stage took and how many layouts it ran: measure, size search,
     /// layout (with the row padding), check.
     pub stages: Stages,
+    /// The table's cells as measured, where the template measures them.
+    measure: Option<TableMeasure>,
 }
 
 /// One stage of a job: what it was, how long it took, and how many times it laid the
@@ -147,6 +149,23 @@ impl Clock {
 }
 
 impl Typeset<'_> {
+    /// The document model with the column widths solved at every size of the layout's
+    /// range, not only at those the size search tried: for the template to search the
+    /// size itself (an ejected project) with the very same widths.
+    pub fn model_for_search(&self) -> Document {
+        let mut document = self.document.clone();
+        let width = document.style.area().0.to_pt();
+        let sizes = &self.document.style.sizes;
+        let (lo, hi) =
+            ((sizes.body_min * 10.0).round() as i64, (sizes.body_max * 10.0).round() as i64);
+        if let (Some(measure), Some(solved)) = (&self.measure, &mut document.style.column_widths) {
+            for tenths in lo..=hi {
+                solved.solve(measure, tenths as f64 / 10.0, width);
+            }
+        }
+        document
+    }
+
     /// An export failure as an error, with Typst's diagnostics rendered.
     pub(crate) fn error(&self, error: ExportError) -> Error {
         match error {
@@ -213,7 +232,7 @@ impl Session {
         let layout = &self.project.layouts[layout_name].layout;
         let smallest_text_pt = print_check(&paged, &document, layout, layout_name, fit)?;
         clock.lap(&mut stages, "check", 0);
-        Ok(Typeset { document, paged, fit, smallest_text_pt, warnings, job, stages })
+        Ok(Typeset { document, paged, fit, smallest_text_pt, warnings, job, stages, measure })
     }
 }
 
@@ -265,26 +284,11 @@ impl<'s> Compose<'s, '_> {
     ) -> Result<Option<(Fit, Vec<f64>)>, Error> {
         let (width, height) = document.style.area();
         let sizes = document.style.sizes.clone();
-        let mut tried: Vec<(f64, Vec<Abs>)> = Vec::new();
-        let searched = fit::search(&sizes, height, |body_size| {
-            if let (Some(measure), Some(solved)) = (measure, &mut document.style.column_widths) {
-                solved.solve(measure, body_size, width.to_pt());
-            }
-            let request =
-                SizeRequest { body_size, probe: true, spare_mm: Vec::new(), measure: false };
-            let (_, paged, _) = self.compile(document, Some(request)).map_err(Some)?;
-            if !inspect::is_probe(&paged) {
-                return Err(None);
-            }
-            // One probe page per side; the tallest decides, as all sides share the size.
-            let heights: Vec<Abs> = paged.pages().iter().map(|page| page.frame.height()).collect();
-            let tallest = heights.iter().copied().fold(Abs::zero(), Abs::max);
-            tried.push((body_size, heights));
-            Ok(tallest)
-        });
-        match searched {
+        let mut tries = Tries { compose: self, document, measure, width, tried: Vec::new() };
+        match fit::search(&sizes, height, &mut tries) {
             Ok(fit) => {
-                let spare_mm = tried
+                let spare_mm = tries
+                    .tried
                     .iter()
                     .find(|(size, _)| *size == fit.body_size_pt)
                     .map(|(_, heights)| {
@@ -403,6 +407,49 @@ impl<'s> Compose<'s, '_> {
         )?;
         let (paged, warnings) = job.compile()?;
         Ok((job, paged, warnings))
+    }
+}
+
+/// The size search's tries: each a compile of the content alone, on a page per side as
+/// tall as it is (`<flyerpress-probe>`), with the column widths solved for its size.
+struct Tries<'c, 's, 'n> {
+    compose: &'c mut Compose<'s, 'n>,
+    document: &'c mut Document,
+    measure: Option<&'c TableMeasure>,
+    width: Abs,
+    /// Each size tried, with the height of each side.
+    tried: Vec<(f64, Vec<Abs>)>,
+}
+
+impl fit::Content for Tries<'_, '_, '_> {
+    /// `None` where the template does not take a size.
+    type Error = Option<Error>;
+
+    fn lay_out(&mut self, body_size: f64) -> Result<Probe, Self::Error> {
+        let width = self.width.to_pt();
+        if let (Some(measure), Some(solved)) =
+            (self.measure, &mut self.document.style.column_widths)
+        {
+            solved.solve(measure, body_size, width);
+        }
+        let request = SizeRequest { body_size, probe: true, spare_mm: Vec::new(), measure: false };
+        let (_, paged, _) = self.compose.compile(self.document, Some(request)).map_err(Some)?;
+        if !inspect::is_probe(&paged) {
+            return Err(None);
+        }
+        // One probe page per side; the tallest decides, as all sides share the size.
+        let heights: Vec<Abs> = paged.pages().iter().map(|page| page.frame.height()).collect();
+        let tallest = heights.iter().copied().fold(Abs::zero(), Abs::max);
+        let above = inspect::gap_marks(&paged).unwrap_or_default();
+        let sides = above.iter().zip(&heights).map(|((top, _), whole)| (*top, *whole)).collect();
+        self.tried.push((body_size, heights));
+        Ok(Probe { height: tallest, sides })
+    }
+
+    fn table_height(&mut self, body_size: f64) -> Option<f64> {
+        let width = self.width.to_pt();
+        let solved = self.document.style.column_widths.as_mut()?;
+        solved.predicted_height(self.measure?, body_size, width)
     }
 }
 

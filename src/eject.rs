@@ -40,7 +40,7 @@ pub fn eject(
     let body_size =
         typeset.as_ref().and_then(|t| t.document.style.fit.as_ref()).map(|f| f.body_size);
     let document = match &typeset {
-        Some(typeset) => typeset.document.clone(),
+        Some(typeset) => typeset.model_for_search(),
         None => resolve(project, lang, layout),
     };
     let mut json = serde_json::to_string_pretty(&document)

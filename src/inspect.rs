@@ -280,11 +280,18 @@ pub fn page_lines(document: &PagedDocument) -> Vec<PageLines> {
         .collect()
 }
 
-/// The height each page leaves unused above what stands at its foot, in millimetres:
-/// from the template's `<flyerpress-gap-top>` mark to its `<flyerpress-gap-bottom>`,
-/// the first of each on the page (a sheet has one copy of its side after another).
-/// `None` unless every page has both marks.
+/// The height each page leaves unused above what stands at its foot, in millimetres
+/// (see [`gap_marks`]). `None` unless every page has both marks.
 pub fn gaps(document: &PagedDocument) -> Option<Vec<f64>> {
+    let marks = gap_marks(document)?;
+    Some(marks.iter().map(|(top, bottom)| (*bottom - *top).to_mm()).collect())
+}
+
+/// Where each page's unused height begins and ends, from its top edge: the template's
+/// `<flyerpress-gap-top>` and `<flyerpress-gap-bottom>` marks, the first of each on
+/// the page (a sheet has one copy of its side after another). `None` unless every
+/// page has both marks.
+pub fn gap_marks(document: &PagedDocument) -> Option<Vec<(Abs, Abs)>> {
     let introspector = document.introspector();
     let marks = |name: &str| -> Option<Vec<(usize, Abs)>> {
         let label = Label::new(PicoStr::intern(name))?;
@@ -298,7 +305,7 @@ pub fn gaps(document: &PagedDocument) -> Option<Vec<f64>> {
     let (tops, bottoms) = (marks("flyerpress-gap-top")?, marks("flyerpress-gap-bottom")?);
     let first = |marks: &[(usize, Abs)], page| marks.iter().find(|(p, _)| *p == page).map(|m| m.1);
     (0..document.pages().len())
-        .map(|page| Some((first(&bottoms, page)? - first(&tops, page)?).to_mm()))
+        .map(|page| Some((first(&tops, page)?, first(&bottoms, page)?)))
         .collect()
 }
 

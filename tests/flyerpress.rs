@@ -1231,8 +1231,9 @@ fn offered_jobs(project: &flyerpress::project::Project) -> Vec<(&String, &String
 }
 
 /// An ejected document carries the size flyerpress chose; without it (after an edit)
-/// the template searches the size itself, by the same steps, with the column widths
-/// flyerpress solved. On unedited documents the fallback finds the same size.
+/// the template searches the size itself, with the column widths flyerpress solved
+/// for every size. Its tries are aimed otherwise (a power law, not flyerpress's
+/// model), but on unedited documents the fallback finds the same size.
 #[test]
 fn the_template_search_chooses_the_size_flyerpress_chooses() {
     use rayon::prelude::*;
@@ -1260,7 +1261,7 @@ fn the_template_search_chooses_the_size_flyerpress_chooses() {
             let definition = &project.layouts[layout].layout;
             // The model as flyerpress laid it out (with the measured columns), without
             // the size it chose: the template searches it.
-            let mut model = typeset.document.clone();
+            let mut model = typeset.model_for_search();
             model.style.fit = None;
             let json = serde_json::to_vec(&model).unwrap();
             let job = session
