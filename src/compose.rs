@@ -307,7 +307,8 @@ impl<'s> Compose<'s, '_> {
     /// template marks it, see [`inspect::gaps`]). The template shares the padding out
     /// evenly over the rows, but a row under a cell spanning rows may not grow by its
     /// share (the spanning cell is taller still): where a side's table then grows by
-    /// less than the spare, its padding is raised in proportion, or halfway back where
+    /// less than the spare, its padding is raised by as much as the table grew per
+    /// millimetre given predicts it needs, or halfway back towards what fitted where
     /// that was too much, and the pages laid out again (four layouts at most). Returns
     /// the last layout whose sides all fit their pages; with no padding if none did.
     fn lay_out_filled(
@@ -322,7 +323,7 @@ impl<'s> Compose<'s, '_> {
             return self.compile(document, Some(request(spare_mm.to_vec())));
         }
         let sides = spare_mm.len();
-        // Per side: the most padding known to fit (none does, as the size was searched
+        // Per side: the most padding known to fit (at first none: the size was searched
         // without), the least known not to.
         let mut fits = vec![0.0; sides];
         let mut too_much: Vec<Option<f64>> = vec![None; sides];
@@ -362,13 +363,15 @@ impl<'s> Compose<'s, '_> {
                         if *left <= SETTLED_MM {
                             continue;
                         }
-                        // Raised in proportion to what it gained, or halfway to what
-                        // was too much.
-                        let gained = spare_mm[i] - left;
+                        // Raised by what the table grew per millimetre given, to leave
+                        // the template's reserve; or halfway to what was too much,
+                        // where that is less.
+                        let grown = (spare_mm[i] - left) / (padding[i] - RESERVE_MM);
+                        let aimed = RESERVE_MM + (spare_mm[i] - AIM_MM) / grown;
                         next[i] = match too_much[i] {
-                            Some(over) => (fits[i] + over) / 2.0,
-                            None if gained > 0.1 => padding[i] * spare_mm[i] / gained,
-                            None => padding[i],
+                            _ if grown < 0.01 => padding[i],
+                            Some(over) if aimed >= over => (fits[i] + over) / 2.0,
+                            _ => aimed,
                         };
                     }
                     if all_fit {
@@ -455,8 +458,13 @@ impl fit::Content for Tries<'_, '_, '_> {
 
 /// Spare height below which a side gets no row padding, in millimetres.
 const MIN_PADDING_MM: f64 = 0.5;
-/// Height left under a padded table that counts as filled, in millimetres (the
-/// template keeps a quarter millimetre for rounding).
+/// What the template keeps of the spare height, for rounding, in millimetres: the
+/// rows share the rest.
+const RESERVE_MM: f64 = 0.25;
+/// The height a raised padding aims to leave, in millimetres: a little over the
+/// reserve, as rows grow faster with more padding where a cell spans them.
+const AIM_MM: f64 = 0.27;
+/// Height left under a padded table that counts as filled, in millimetres.
 const SETTLED_MM: f64 = 0.3;
 /// Height left that means the padded content reached the foot of its area: the
 /// template's quarter millimetre is gone, so it ran over.

@@ -1142,6 +1142,20 @@ fn three_shards_make_the_same_build_as_one() {
     }
 }
 
+/// The stages of a job's `--timings` line that laid the document out, with how many
+/// layouts each ran: `(measure 60 [1], size 180 [3], layout 50 [1], pdf 12, ...)`.
+fn stage_layouts(line: &str) -> Vec<(String, u32)> {
+    let stages = line.rsplit_once(" (").map_or("", |(_, s)| s.trim_end_matches(')'));
+    stages
+        .split(", ")
+        .filter_map(|stage| {
+            let (name, rest) = stage.split_once(' ')?;
+            let n = rest.split_once(" [")?.1.trim_end_matches(']').parse().ok()?;
+            Some((name.to_owned(), n))
+        })
+        .collect()
+}
+
 fn count(err: &str, word: &str) -> usize {
     err.lines().filter(|l| l.starts_with(word)).count()
 }
@@ -1167,11 +1181,20 @@ fn rebuilds_only_what_changed_and_notices_edited_outputs() {
     let again = stderr(&build_args(dir, out_dir, &only));
     assert_eq!((count(&again, "built "), count(&again, "skipped ")), (0, 4), "{again}");
 
-    // One edition's text changes: only its jobs are rebuilt.
+    // One edition's text changes: only its jobs are rebuilt, each in a few layouts:
+    // one to measure the table's cells, three or four to find the size, one for the
+    // pages (two where the row padding must be tried again).
     edit(&dir.join("content/da.yaml"), "title: Hurtig oversigt", "title: Hurtigt overblik");
-    let changed = stderr(&build_args(dir, out_dir, &only));
+    let changed = stderr(&build_args(dir, out_dir, &[&only[..], &["--timings"]].concat()));
     assert_eq!(count(&changed, "built da / "), 2, "{changed}");
     assert_eq!(count(&changed, "skipped en / "), 2, "{changed}");
+    for line in changed.lines().filter(|l| l.starts_with("built ")) {
+        let layouts = stage_layouts(line);
+        let most = [("measure", 1), ("size", 4), ("layout", 2)];
+        for ((stage, n), (expected, at_most)) in layouts.iter().zip(most) {
+            assert!(stage == expected && *n >= 1 && *n <= at_most, "{stage} [{n}]: {line}");
+        }
+    }
 
     // An output deleted or edited by hand is noticed and rebuilt.
     std::fs::remove_file(out_dir.join("en/a5-print.thumb.png")).unwrap();
