@@ -36,17 +36,20 @@ cp "$work/err" "$work/full-err"
 jobs=$(sed -nE 's/^([0-9]+) jobs:.*/\1/p' "$work/full-err")
 files=$(find "$work/out" -type f ! -name manifest.json ! -name index.html | wc -l)
 echo "cold full build:     $(printf %6.2f "$full") s  $jobs documents, $(ms "$full" "$jobs") ms/document  $files files  peak RSS $(mib "$full_rss") MiB"
-# CPU time per stage, summed over the jobs (each job runs its stages on one core).
-awk -F'[()]' '/^built / { n = split($(NF-1), stages, ", "); for (i = 1; i <= n; i++) { split(stages[i], kv, " "); sum[kv[1]] += kv[2]; total += kv[2] } }
-  END { printf "  CPU per stage (ms per document):"; for (s in sum) printf " %s %.0f", s, sum[s] / '"$jobs"'; printf "; total %.0f\n", total / '"$jobs"' }' "$work/full-err"
+# CPU time per stage, summed over the jobs (each job runs its stages on one core), and
+# the layouts (Typst compiles) of the stages that lay the document out.
+awk -F'[()]' '/^built / { n = split($(NF-1), stages, ", "); for (i = 1; i <= n; i++) { k = split(stages[i], kv, " "); sum[kv[1]] += kv[2]; total += kv[2]; if (k > 2) { gsub(/[][]/, "", kv[3]); layouts[kv[1]] += kv[3]; all += kv[3] } } }
+  END { printf "  CPU per stage (ms per document):"; for (s in sum) printf " %s %.0f", s, sum[s] / '"$jobs"'; printf "; total %.0f\n", total / '"$jobs"'
+        printf "  layouts per document:"; for (s in layouts) printf " %s %.2f", s, layouts[s] / '"$jobs"'; printf "; total %.2f\n", all / '"$jobs"' }' "$work/full-err"
 
 measure "$bin" build --project "$project" --out "$work/out"
 echo "no-op rebuild:       $(printf %6.2f "$secs") s  $(awk -v a="$secs" -v b="$full" 'BEGIN { printf "%.1f", 100 * a / b }') % of the full build  peak RSS $(mib "$rss") MiB"
 
 sed -i 's/^title: .*/title: Hurtigt overblik over messengersystemer/' "$project/content/da.yaml"
-measure "$bin" build --project "$project" --out "$work/out"
+measure "$bin" build --project "$project" --out "$work/out" --timings
 rebuilt=$(grep -c '^built ' "$work/err" || true)
-echo "one-edition rebuild: $(printf %6.2f "$secs") s  $rebuilt documents rebuilt  peak RSS $(mib "$rss") MiB"
+passes=$(awk -F'[()]' '/^built / { built++; n = split($(NF-1), stages, ", "); for (i = 1; i <= n; i++) if (split(stages[i], kv, " ") > 2) { gsub(/[][]/, "", kv[3]); all += kv[3] } } END { printf "%.1f", all / built }' "$work/err")
+echo "one-edition rebuild: $(printf %6.2f "$secs") s  $rebuilt documents rebuilt, $passes layouts each  peak RSS $(mib "$rss") MiB"
 git -C . show HEAD:content/da.yaml >"$project/content/da.yaml" 2>/dev/null || cp content/da.yaml "$project/content/da.yaml"
 
 if command -v typst >/dev/null 2>&1; then

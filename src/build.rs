@@ -15,6 +15,7 @@ use crate::digest::Parts;
 use crate::error::{Error, Location, Problem};
 use crate::export::{ExportSettings, export, png_size, previews};
 use crate::gallery::write_gallery;
+use crate::lock::{Decision, Lock};
 use crate::manifest::{JobRecord, Manifest, OutputRecord, identity, tool};
 use crate::prepress::{PdfX, Prepress};
 use crate::project::{LayoutFile, Project};
@@ -119,6 +120,8 @@ pub enum Outcome {
         body_size_pt: Option<f64>,
         /// The smallest type on the pages as printed, in points.
         smallest_text_pt: f64,
+        /// The typesetting decisions it was laid out with, for the lock.
+        decision: Option<Decision>,
     },
     /// Its outputs were current: nothing was done.
     Skipped(JobRecord),
@@ -183,10 +186,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     let out = options.out.clone().unwrap_or_else(|| options.project.join("output"));
     std::fs::create_dir_all(&out).map_err(|e| Error::io("create folder", &out, e))?;
     let mut manifest = if options.force { Manifest::default() } else { Manifest::load(&out) };
+    let locked = Lock::load(&options.project)?;
     let context = BuildContext {
         session: &session,
         out: &out,
         manifest: &manifest,
+        lock: &locked,
         force: options.force,
         previews: options.previews,
     };
@@ -212,6 +217,21 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     }
     let mut unfinished = Vec::new();
     if let Err(error) = manifest.save(&out) {
+        unfinished.push(error);
+    }
+    let mut lock = locked.clone();
+    for report in &reports {
+        if let Outcome::Built { decision: Some(decision), .. } = &report.outcome {
+            lock.insert(report.id.key(), decision.clone());
+        }
+    }
+    let project = &session.project;
+    lock.retain(|key| {
+        key.split_once('/').is_some_and(|(edition, layout)| {
+            project.layouts.contains_key(layout) && project.offers(layout, edition)
+        })
+    });
+    if let Err(error) = lock.save(&options.project, &locked) {
         unfinished.push(error);
     }
     let gallery =
@@ -346,6 +366,7 @@ struct BuildContext<'a> {
     session: &'a Session,
     out: &'a Path,
     manifest: &'a Manifest,
+    lock: &'a Lock,
     force: bool,
     previews: bool,
 }
@@ -382,7 +403,10 @@ impl BuildContext<'_> {
         if !self.force && self.manifest.is_current(&id.key(), &fingerprint, self.out) {
             return Ok(Outcome::Skipped(self.manifest.jobs[&id.key()].clone()));
         }
-        let typeset = session.typeset_model(document, &id.layout)?;
+        let inputs = self.inputs(&layout_file.file.text, profile, &json);
+        let decided = self.lock.get(&id.key(), &inputs);
+        let mut typeset = session.typeset_model(document, &id.layout, decided)?;
+        let decision = typeset.decision.take().map(|d| Decision { inputs, ..d });
         warnings.extend(typeset.warnings.iter().cloned());
         stages.extend(typeset.stages.iter().copied());
         let mut clock = Clock::start();
@@ -418,7 +442,23 @@ impl BuildContext<'_> {
             record,
             body_size_pt: typeset.fit.map(|fit| fit.body_size_pt),
             smallest_text_pt: typeset.smallest_text_pt,
+            decision,
         })
+    }
+
+    /// Everything a job's typesetting decisions depend on, for the lock: the tool's
+    /// name and version (not its build, so that a lock holds on other machines), the
+    /// layout definition and its output profile, the templates, the fonts and the
+    /// document model.
+    fn inputs(&self, layout_text: &str, profile: &[u8], model: &[u8]) -> String {
+        Parts::default()
+            .part(tool().as_bytes())
+            .part(layout_text.as_bytes())
+            .part(profile)
+            .part(self.session.project.templates.digest().as_bytes())
+            .part(self.session.typesetter.digest().as_bytes())
+            .part(model)
+            .hex()
     }
 
     /// Everything a job's outputs depend on: the tool, whether previews are made, the

@@ -27,7 +27,7 @@
 //! a quarter (as wide as a line is tall, as tall as the heading is long) and takes that
 //! where the table comes out at least 3 % shorter.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::content::ColumnKind;
 use crate::error::Error;
@@ -469,7 +469,7 @@ impl<'a> Grid<'a> {
 /// reads them (`style.column_widths`); an empty list where the table does not fit.
 /// Besides, for every size solved, the height the table's rows of text are predicted
 /// to take: the size search aims with it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct SolvedWidths {
     laid_out: std::collections::BTreeMap<String, Columns>,
@@ -479,12 +479,19 @@ pub struct SolvedWidths {
 
 /// The columns at one body size: their widths in points (none where the widest words
 /// do not fit side by side), and whether the status columns' headings are turned.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Columns {
     /// Widths in points.
     pub widths: Vec<f64>,
     /// Whether the status headings are turned a quarter, reading upwards.
     pub rotate: bool,
+}
+
+/// Equal where the template reads the same widths.
+impl PartialEq for SolvedWidths {
+    fn eq(&self, other: &Self) -> bool {
+        self.laid_out == other.laid_out
+    }
 }
 
 impl SolvedWidths {

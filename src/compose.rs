@@ -13,6 +13,7 @@ use crate::export::ExportError;
 use crate::fit::{self, Fit, Probe};
 use crate::inspect;
 use crate::layout::Layout;
+use crate::lock::Decision;
 use crate::resolve::{Document, SizeRequest, resolve};
 use crate::session::Session;
 use crate::typeset::Job;
@@ -110,16 +111,19 @@ pub struct Typeset<'a> {
     /// How long each stage took and how many layouts it ran: measure, size search,
     /// layout (with the row padding), check.
     pub stages: Stages,
-    /// The table's cells as measured, where the template measures them.
+    /// The table's cells as measured, where the template measures them (not where the
+    /// job was laid out with decisions from the lock).
     measure: Option<TableMeasure>,
+    /// The body size, row padding and column widths the pages were laid out with.
+    pub decision: Option<Decision>,
 }
 
 /// One stage of a job: what it was, how long it took, and how many times it laid the
 /// document out (a compile; 0 for the stages after typesetting).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stage {
-    /// The stage's name: `measure`, `size`, `layout`, `check`, `pdf`, `svg`, `previews`,
-    /// `write`.
+    /// The stage's name: `lock` (a layout with the lock's decisions whose pages did not
+    /// fit), `measure`, `size`, `layout`, `check`, `pdf`, `svg`, `previews`, `write`.
     pub name: &'static str,
     /// How long it took.
     pub took: std::time::Duration,
@@ -179,16 +183,19 @@ impl Session {
     /// Resolves and lays out one edition in one layout, checking that it fits one page.
     pub fn typeset(&self, edition: &str, layout_name: &str) -> Result<Typeset<'_>, Error> {
         let layout = &self.project.layouts[layout_name].layout;
-        self.typeset_model(resolve(&self.project, edition, layout), layout_name)
+        self.typeset_model(resolve(&self.project, edition, layout), layout_name, None)
     }
 
     /// Lays out a resolved document model: measures the table's cells, chooses the
     /// body size (see [`fit`]), then lays the pages out at that size with the spare
-    /// height spent as row padding.
+    /// height spent as row padding. With decisions from the lock (made from the same
+    /// inputs), the pages are laid out once with them instead, and only if they do not
+    /// fit is all that done afresh.
     pub(crate) fn typeset_model(
         &self,
         mut document: Document,
         layout_name: &str,
+        decided: Option<&Decision>,
     ) -> Result<Typeset<'_>, Error> {
         let edition = document.lang.edition.clone();
         let overflow = |fit: Fit| {
@@ -201,21 +208,38 @@ impl Session {
         let mut compose = Compose { session: self, layout_name, layouts: 0 };
         let mut stages = Stages::new();
         let mut clock = Clock::start();
-        let measure = compose.measure_table(&mut document)?;
-        clock.lap(&mut stages, "measure", compose.take_layouts());
-        let searched = compose.search_size(&mut document, measure.as_ref())?;
-        clock.lap(&mut stages, "size", compose.take_layouts());
-        if let Some((fit, _)) = searched.as_ref().filter(|(fit, _)| !fit.fits) {
-            return Err(overflow(*fit));
-        }
-        let (job, paged, warnings) = match &searched {
-            Some((fit, spare_mm)) => {
-                compose.lay_out_filled(&mut document, fit.body_size_pt, spare_mm)?
+        let mut measure = None;
+        let locked = match decided {
+            Some(decided) => compose.lay_out_decided(&mut document, decided)?.map(|laid| {
+                let fit = Fit { body_size_pt: decided.fit.body_size, fits: true, overflow_mm: 0.0 };
+                (fit, laid)
+            }),
+            None => None,
+        };
+        let (searched, (job, paged, warnings)) = match locked {
+            Some((fit, laid)) => (Some(fit), laid),
+            None => {
+                if decided.is_some() {
+                    // The lock's decisions did not fit: that layout was in vain.
+                    clock.lap(&mut stages, "lock", compose.take_layouts());
+                }
+                measure = compose.measure_table(&mut document)?;
+                clock.lap(&mut stages, "measure", compose.take_layouts());
+                let searched = compose.search_size(&mut document, measure.as_ref())?;
+                clock.lap(&mut stages, "size", compose.take_layouts());
+                if let Some((fit, _)) = searched.as_ref().filter(|(fit, _)| !fit.fits) {
+                    return Err(overflow(*fit));
+                }
+                let laid = match &searched {
+                    Some((fit, spare_mm)) => {
+                        compose.lay_out_filled(&mut document, fit.body_size_pt, spare_mm)?
+                    }
+                    None => compose.compile(&mut document, None)?,
+                };
+                (searched.map(|(fit, _)| fit), laid)
             }
-            None => compose.compile(&mut document, None)?,
         };
         clock.lap(&mut stages, "layout", compose.take_layouts());
-        let searched = searched.map(|(fit, _)| fit);
         // A template that takes no size searches itself and records what it chose.
         let fit = searched.or_else(|| inspect::fit(&paged));
         if let Some(fit) = fit.filter(|fit| !fit.fits) {
@@ -232,7 +256,22 @@ impl Session {
         let layout = &self.project.layouts[layout_name].layout;
         let smallest_text_pt = print_check(&paged, &document, layout, layout_name, fit)?;
         clock.lap(&mut stages, "check", 0);
-        Ok(Typeset { document, paged, fit, smallest_text_pt, warnings, job, stages, measure })
+        let decision = searched.and(document.style.fit.clone()).map(|fit| Decision {
+            inputs: String::new(),
+            fit,
+            column_widths: document.style.column_widths.clone(),
+        });
+        Ok(Typeset {
+            document,
+            paged,
+            fit,
+            smallest_text_pt,
+            warnings,
+            job,
+            stages,
+            measure,
+            decision,
+        })
     }
 }
 
@@ -300,6 +339,33 @@ impl<'s> Compose<'s, '_> {
             Err(None) => Ok(None),
             Err(Some(error)) => Err(error),
         }
+    }
+
+    /// Lays the pages out with decisions from the lock; `None` (and nothing kept) where
+    /// a side does not fit its page with them, as laid out: the job then decides
+    /// afresh.
+    fn lay_out_decided(
+        &mut self,
+        document: &mut Document,
+        decided: &Decision,
+    ) -> Result<Option<Laid<'s>>, Error> {
+        if decided.fit.probe || decided.fit.measure {
+            return Ok(None);
+        }
+        document.style.column_widths = decided.column_widths.clone();
+        let laid = self.compile(document, Some(decided.fit.clone()))?;
+        let sides = document.style.sides.len();
+        let fits = laid.1.pages().len() == sides
+            && inspect::gaps(&laid.1).is_none_or(|left| {
+                left.iter()
+                    .zip(&decided.fit.spare_mm)
+                    .all(|(l, spare)| *l >= OVERRUN_MM.min(spare - 0.01))
+            });
+        if fits {
+            return Ok(Some(laid));
+        }
+        document.style.column_widths = None;
+        Ok(None)
     }
 
     /// Lays the pages out at `body_size` with each side's spare height spent as row

@@ -28,6 +28,7 @@ pub mod keys;
 pub mod layout;
 pub mod load;
 pub mod locale;
+pub mod lock;
 pub mod manifest;
 pub mod markup;
 pub mod prepress;

@@ -2,7 +2,7 @@
 //! document model that the template typesets. The model is plain data, serialized to
 //! JSON for Typst; no string in it is ever evaluated as Typst code.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use typst::layout::Abs;
 
 use crate::columns::SolvedWidths;
@@ -179,7 +179,7 @@ pub fn side_blocks(sides: &[Side], all_sections: &[String]) -> Vec<Vec<BlockMode
 }
 
 /// A body size given to the template.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SizeRequest {
     /// The body size in points.
     pub body_size: f64,
@@ -188,11 +188,11 @@ pub struct SizeRequest {
     /// The height each side leaves unused at this size, in millimetres: the template
     /// spends it as row padding, so that tables end the same distance above the
     /// footnotes in every edition. Empty when probing.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub spare_mm: Vec<f64>,
     /// Whether to lay out, instead of the page, each column's content at this size
     /// unbroken and broken at every opportunity, to measure it.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub measure: bool,
 }
 

@@ -1212,6 +1212,72 @@ fn rebuilds_only_what_changed_and_notices_edited_outputs() {
     assert_eq!(count(&forced, "built "), 4, "{forced}");
 }
 
+/// A build records each job's typesetting decisions in `flyerpress.lock`. A build with
+/// them lays each unchanged job out once and writes the same bytes as one that
+/// decided afresh; an edited edition decides afresh; decisions whose pages do not fit
+/// are not used; a broken lock is reported with its line.
+#[test]
+fn the_lock_lays_unchanged_jobs_out_once_with_the_same_bytes() {
+    let project = project_copy();
+    let dir = project.path();
+    let lock_path = dir.join("flyerpress.lock");
+    let only = ["--lang", "da,en", "--layout", "a4-screen,a5-leaflet", "--timings"];
+    let build = |extra: &[&str]| {
+        let out = tempfile::tempdir().unwrap();
+        let output = build_args(dir, out.path(), &[&only[..], extra].concat());
+        assert!(output.status.success(), "{}", stderr(&output));
+        (out, stderr(&output))
+    };
+    let stages_of = |err: &str, job: &str| -> Vec<String> {
+        let line = err.lines().find(|l| l.starts_with(&format!("built {job}:"))).unwrap();
+        stage_layouts(line).into_iter().map(|(stage, n)| format!("{stage} [{n}]")).collect()
+    };
+    let (first, err) = build(&[]);
+    assert_eq!(stages_of(&err, "da / a4-screen")[0], "measure [1]", "{err}");
+    let lock_text = std::fs::read_to_string(&lock_path).unwrap();
+    let lock: serde_json::Value = serde_json::from_str(&lock_text).unwrap();
+    let jobs = lock["jobs"].as_object().unwrap();
+    let keys: Vec<&String> = jobs.keys().collect();
+    assert_eq!(keys, ["da/a4-screen", "da/a5-leaflet", "en/a4-screen", "en/a5-leaflet"]);
+    assert_eq!(lock_text.lines().count(), 9, "one job a line:\n{lock_text}");
+
+    // With the lock: one layout a job, the very same files, the lock as it was.
+    let (second, err) = build(&[]);
+    for job in ["da / a4-screen", "da / a5-leaflet", "en / a4-screen", "en / a5-leaflet"] {
+        assert_eq!(stages_of(&err, job), ["layout [1]"], "{err}");
+    }
+    assert!(tree(first.path()) == tree(second.path()), "a build with the lock wrote other bytes");
+    assert_eq!(std::fs::read_to_string(&lock_path).unwrap(), lock_text);
+
+    // An edited edition decides afresh; the other keeps its decisions.
+    edit(&dir.join("content/da.yaml"), "title: Hurtig oversigt", "title: Hurtigt overblik");
+    let (_, err) = build(&[]);
+    assert_eq!(stages_of(&err, "da / a4-screen")[0], "measure [1]", "{err}");
+    assert_eq!(stages_of(&err, "en / a4-screen"), ["layout [1]"], "{err}");
+    let edited = std::fs::read_to_string(&lock_path).unwrap();
+    let changed: Vec<&str> = edited.lines().filter(|l| !lock_text.contains(l)).collect();
+    assert_eq!(changed.len(), 2, "only da's lines change: {changed:#?}");
+    assert!(changed.iter().all(|l| l.trim_start().starts_with("\"da/")), "{changed:#?}");
+
+    // Decisions that no longer fit the page (a size too large) are not used.
+    let mut lock: serde_json::Value = serde_json::from_str(&edited).unwrap();
+    lock["jobs"]["en/a4-screen"]["fit"]["body_size"] = serde_json::json!(30.0);
+    std::fs::write(&lock_path, serde_json::to_vec(&lock).unwrap()).unwrap();
+    let (tampered, err) = build(&[]);
+    assert_eq!(stages_of(&err, "en / a4-screen")[..2], ["lock [1]", "measure [1]"], "{err}");
+    let pdf = |out: &Path| std::fs::read(out.join("en/a4-screen.pdf")).unwrap();
+    assert!(pdf(tampered.path()) == pdf(first.path()), "decided afresh, the page is the same");
+
+    // A broken lock stops the build before any job, naming the file and line.
+    std::fs::write(&lock_path, "{\n  \"jobs\": {\n    \"da/a4-screen\": [\n").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = build_args(dir, out.path(), &only);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("flyerpress.lock:4:"), "{err}");
+    assert!(err.contains("delete it"), "{err}");
+}
+
 #[test]
 fn an_ejected_project_compiles_to_the_same_page() {
     let project = project_copy();
