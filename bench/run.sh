@@ -42,6 +42,17 @@ awk -F'[()]' '/^built / { n = split($(NF-1), stages, ", "); for (i = 1; i <= n; 
   END { printf "  CPU per stage (ms per document):"; for (s in sum) printf " %s %.0f", s, sum[s] / '"$jobs"'; printf "; total %.0f\n", total / '"$jobs"'
         printf "  layouts per document:"; for (s in layouts) printf " %s %.2f", s, layouts[s] / '"$jobs"'; printf "; total %.2f\n", all / '"$jobs"' }' "$work/full-err"
 
+# A clean clone of a project with its lock committed: no outputs, every decision kept.
+measure "$bin" build --project "$project" --out "$work/out-locked" --timings
+locked=$secs
+echo "cold build with flyerpress.lock (no outputs, the decisions of the build above): $(printf %6.2f "$locked") s  $(ms "$locked" "$jobs") ms/document  peak RSS $(mib "$rss") MiB"
+if diff -r -q -x manifest.json -x index.html "$work/out" "$work/out-locked" >/dev/null; then
+  echo "  its files are byte for byte those of the build above"
+else
+  echo "  ERROR: its files differ from the build above" >&2
+  exit 1
+fi
+
 measure "$bin" build --project "$project" --out "$work/out"
 echo "no-op rebuild:       $(printf %6.2f "$secs") s  $(awk -v a="$secs" -v b="$full" 'BEGIN { printf "%.1f", 100 * a / b }') % of the full build  peak RSS $(mib "$rss") MiB"
 
@@ -84,7 +95,7 @@ PY
   measure xargs -P 2 -I{} sh -c {} <"$commands"
   searched=$secs
   echo "typst CLI, template searches the size: $(printf %6.2f "$searched") s  $processes processes for the same $jobs documents; CLI time / flyerpress time: $(awk -v a="$searched" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
-  echo "typst CLI, size given:                 $(printf %6.2f "$given") s  CLI time / flyerpress time: $(awk -v a="$given" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
+  echo "typst CLI, size given:                 $(printf %6.2f "$given") s  CLI time / flyerpress time with the lock (the decisions given too): $(awk -v a="$given" -v b="$locked" 'BEGIN { printf "%.2f", a / b }'); / flyerpress time deciding: $(awk -v a="$given" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
 else
   echo "typst CLI:           not installed (cargo install --locked typst-cli), comparison skipped"
 fi

@@ -200,7 +200,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
         .build()
         .map_err(|e| Error::Internal(format!("failed to start worker threads: {e}")))?;
     progress.start(jobs.len());
-    let mut reports = run_jobs(&pool, &jobs, |id| {
+    let mut reports = run_jobs(&pool, &longest_first(&session.project, &jobs), |id| {
         let report = context.run(id.clone());
         progress.job_done(&report);
         report
@@ -237,6 +237,25 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     let gallery =
         write_gallery(&session.project, &manifest, &out).map_err(|e| unfinished.push(e)).ok();
     Ok(BuildReport { warnings: session.warnings, jobs: reports, gallery, unfinished })
+}
+
+/// The jobs in the order they are run: the likely longest first (two-sided ones,
+/// large paper), so that no worker is left with a long job at the end while the other
+/// has none. By the sides times the square root of the paper's area (the previews'
+/// pixels and the text grow with it); ties keep the plan's order. The outputs do not
+/// depend on the order.
+fn longest_first(project: &Project, jobs: &[JobId]) -> Vec<JobId> {
+    let weight = |id: &JobId| {
+        let layout = &project.layouts[&id.layout].layout;
+        let (width, height) = match &layout.sheet {
+            Some(sheet) => sheet.size_mm(),
+            None => layout.page.size_mm(),
+        };
+        layout.sides.len() as f64 * (width * height).sqrt()
+    };
+    let mut order = jobs.to_vec();
+    order.sort_by(|a, b| weight(b).total_cmp(&weight(a)));
+    order
 }
 
 /// Runs the jobs on the pool, one job per worker at a time.
