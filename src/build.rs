@@ -423,8 +423,8 @@ impl BuildContext<'_> {
             return Ok(Outcome::Skipped(self.manifest.jobs[&id.key()].clone()));
         }
         let inputs = self.inputs(&layout_file.file.text, profile, &json);
-        let decided = self.lock.get(&id.key(), &inputs);
-        let mut typeset = session.typeset_model(document, &id.layout, decided)?;
+        let locked = self.lock.get(&id.key(), &inputs);
+        let mut typeset = session.typeset_model(document, &id.layout, locked)?;
         let decision = typeset.decision.take().map(|d| Decision { inputs, ..d });
         warnings.extend(typeset.warnings.iter().cloned());
         stages.extend(typeset.stages.iter().copied());

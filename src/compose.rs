@@ -183,20 +183,22 @@ impl Session {
     /// Resolves and lays out one edition in one layout, checking that it fits one page.
     pub fn typeset(&self, edition: &str, layout_name: &str) -> Result<Typeset<'_>, Error> {
         let layout = &self.project.layouts[layout_name].layout;
-        self.typeset_model(resolve(&self.project, edition, layout), layout_name, None)
+        self.typeset_model(resolve(&self.project, edition, layout), layout_name, Locked::default())
     }
 
     /// Lays out a resolved document model: measures the table's cells, chooses the
     /// body size (see [`fit`]), then lays the pages out at that size with the spare
     /// height spent as row padding. With decisions from the lock (made from the same
     /// inputs), the pages are laid out once with them instead, and only if they do not
-    /// fit is all that done afresh.
+    /// fit is all that done afresh; with the job's decisions from before an edit, the
+    /// size search starts at the size it had.
     pub(crate) fn typeset_model(
         &self,
         mut document: Document,
         layout_name: &str,
-        decided: Option<&Decision>,
+        locked: Locked,
     ) -> Result<Typeset<'_>, Error> {
+        let Locked { decided, before: locked_before } = locked;
         let edition = document.lang.edition.clone();
         let overflow = |fit: Fit| {
             Error::Page(format!(
@@ -225,7 +227,8 @@ impl Session {
                 }
                 measure = compose.measure_table(&mut document)?;
                 clock.lap(&mut stages, "measure", compose.take_layouts());
-                let searched = compose.search_size(&mut document, measure.as_ref())?;
+                let first = locked_before.or(decided).map(|before| before.fit.body_size);
+                let searched = compose.search_size(&mut document, measure.as_ref(), first)?;
                 clock.lap(&mut stages, "size", compose.take_layouts());
                 if let Some((fit, _)) = searched.as_ref().filter(|(fit, _)| !fit.fits) {
                     return Err(overflow(*fit));
@@ -275,6 +278,17 @@ impl Session {
     }
 }
 
+/// What the lock holds for a job: its decisions if made from the same inputs, or
+/// those it had before its inputs changed.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Locked<'l> {
+    /// Decisions made from the same inputs: the pages are laid out with them.
+    pub decided: Option<&'l Decision>,
+    /// Decisions from other inputs (an edit since): the size search starts at their
+    /// size.
+    pub before: Option<&'l Decision>,
+}
+
 /// One job being typeset: the session, the layout, and how many layouts it has run.
 struct Compose<'s, 'n> {
     session: &'s Session,
@@ -320,11 +334,12 @@ impl<'s> Compose<'s, '_> {
         &mut self,
         document: &mut Document,
         measure: Option<&TableMeasure>,
+        first: Option<f64>,
     ) -> Result<Option<(Fit, Vec<f64>)>, Error> {
         let (width, height) = document.style.area();
         let sizes = document.style.sizes.clone();
         let mut tries = Tries { compose: self, document, measure, width, tried: Vec::new() };
-        match fit::search(&sizes, height, &mut tries) {
+        match fit::search(&sizes, height, first, &mut tries) {
             Ok(fit) => {
                 let spare_mm = tries
                     .tried

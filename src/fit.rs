@@ -54,7 +54,8 @@ pub struct Probe {
 /// Finds the largest body size at which the content fits `height`. Each size is laid
 /// out at most once; on the real editions it takes 2 to 5 tries, 3.5 on average.
 ///
-/// The first try is the middle of the range. Every later one aims at the answer with
+/// The first try is `first` where given (the size the job had before an edit, from
+/// the lock), else the middle of the range. Every later one aims at the answer with
 /// a model of the content calibrated on the last try: per side, what stands above the
 /// spare room (mostly the table) grows as the table's predicted height does (the
 /// column widths solved from the cells' measure, see [`crate::columns`]), and the
@@ -65,7 +66,12 @@ pub struct Probe {
 /// size that fits and the smallest that does not, or the two nearest on one side
 /// while all tries are on that side (one try alone: `p` = 2). Each try narrows the
 /// candidates by at least one size, so the search ends.
-pub fn search<C: Content>(sizes: &Sizes, height: Abs, content: &mut C) -> Result<Fit, C::Error> {
+pub fn search<C: Content>(
+    sizes: &Sizes,
+    height: Abs,
+    first: Option<f64>,
+    content: &mut C,
+) -> Result<Fit, C::Error> {
     let lo = (sizes.body_min * 10.0).round() as i64;
     let hi = (sizes.body_max * 10.0).round() as i64;
     // The largest size tried that fits, the smallest that does not, and the try
@@ -73,7 +79,8 @@ pub fn search<C: Content>(sizes: &Sizes, height: Abs, content: &mut C) -> Result
     let mut a: Option<Try> = None;
     let mut b: Option<Try> = None;
     let mut beyond: Option<Try>;
-    let mut c = (lo + hi).div_euclid(2);
+    let mut c =
+        first.map_or((lo + hi).div_euclid(2), |size| ((size * 10.0).round() as i64).clamp(lo, hi));
     loop {
         let probe = content.lay_out(size(c))?;
         let hc = probe.height;
@@ -223,7 +230,7 @@ mod tests {
     }
 
     fn run(min: f64, max: f64, page: &mut Page, height: f64) -> Fit {
-        search(&sizes(min, max), Abs::pt(height), page).unwrap()
+        search(&sizes(min, max), Abs::pt(height), None, page).unwrap()
     }
 
     /// Checks that `fit` is the largest size that fits and that no size was laid
@@ -309,7 +316,7 @@ mod tests {
                 None
             }
         }
-        let result = search(&sizes(7.5, 12.0), Abs::pt(100.0), &mut Broken);
+        let result = search(&sizes(7.5, 12.0), Abs::pt(100.0), None, &mut Broken);
         assert_eq!(result, Err("no font"));
     }
 }

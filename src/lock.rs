@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::columns::SolvedWidths;
+use crate::compose::Locked;
 use crate::error::{Error, Location, Problem};
 use crate::resolve::SizeRequest;
 use crate::write::write_atomic;
@@ -73,9 +74,15 @@ impl Lock {
         project.join(LOCK_FILE)
     }
 
-    /// The decisions recorded for a job, if made from these inputs.
-    pub fn get(&self, job: &str, inputs: &str) -> Option<&Decision> {
-        self.jobs.get(job).filter(|decision| decision.inputs == inputs)
+    /// What is recorded for a job: its decisions if made from these inputs, else
+    /// those it had before.
+    pub fn get(&self, job: &str, inputs: &str) -> Locked<'_> {
+        match self.jobs.get(job) {
+            Some(decision) if decision.inputs == inputs => {
+                Locked { decided: Some(decision), before: None }
+            }
+            before => Locked { decided: None, before },
+        }
     }
 
     /// Records a job's decisions.
