@@ -7,9 +7,11 @@
 //! measuring its table, searching its size and filling its rows again. The decisions
 //! are what that search makes of the same inputs, so the outputs are the same bytes
 //! either way; the one layout still checks that the pages fit (and searches afresh
-//! if not). Committed with the project, the lock lets a build on a clean clone (CI)
-//! lay out only the editions that changed more than once. Deleting it makes every
-//! job decide afresh.
+//! if not). A job whose inputs changed starts its size search at the size it had:
+//! after a small edit, two tries. Committed with the project, the lock lets a build on
+//! a clean clone (CI) lay out only the editions that changed more than once. Deleting
+//! it makes every job decide from nothing (which may, rarely, choose a size 0.1 pt
+//! apart: where a larger size needs less room, the search's start matters).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
