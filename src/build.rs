@@ -15,7 +15,7 @@ use crate::digest::Parts;
 use crate::error::{Error, Location, Problem};
 use crate::export::{ExportSettings, export, png_size, previews};
 use crate::gallery::write_gallery;
-use crate::lock::{Decision, Lock};
+use crate::lock::{Decision, LOCK_FILE, Lock};
 use crate::manifest::{JobRecord, Manifest, OutputRecord, identity, tool};
 use crate::prepress::{PdfX, Prepress};
 use crate::project::{LayoutFile, Project};
@@ -231,12 +231,18 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
             project.layouts.contains_key(layout) && project.offers(layout, edition)
         })
     });
+    let mut warnings = session.warnings.clone();
+    // The lock saves time, no more: a project folder that cannot be written (a
+    // read-only checkout) still builds.
     if let Err(error) = lock.save(&options.project, &locked) {
-        unfinished.push(error);
+        warnings.push(Problem::new(
+            Location::file(options.project.join(LOCK_FILE)),
+            format!("not updated ({error}); the next build decides the jobs it lacks afresh"),
+        ));
     }
     let gallery =
         write_gallery(&session.project, &manifest, &out).map_err(|e| unfinished.push(e)).ok();
-    Ok(BuildReport { warnings: session.warnings, jobs: reports, gallery, unfinished })
+    Ok(BuildReport { warnings, jobs: reports, gallery, unfinished })
 }
 
 /// The jobs in the order they are run: the likely longest first (two-sided ones,
