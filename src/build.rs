@@ -15,7 +15,7 @@ use crate::digest::Parts;
 use crate::error::{Error, Location, Problem};
 use crate::export::{ExportSettings, export, png_size, previews};
 use crate::gallery::write_gallery;
-use crate::lock::{Decision, LOCK_FILE, Lock};
+use crate::lock::{Decision, LOCK_FILE, Lock, decider};
 use crate::manifest::{JobRecord, Manifest, OutputRecord, identity, tool};
 use crate::prepress::{PdfX, Prepress};
 use crate::project::{LayoutFile, Project};
@@ -120,8 +120,6 @@ pub enum Outcome {
         body_size_pt: Option<f64>,
         /// The smallest type on the pages as printed, in points.
         smallest_text_pt: f64,
-        /// The typesetting decisions it was laid out with, for the lock.
-        decision: Option<Decision>,
     },
     /// Its outputs were current: nothing was done.
     Skipped(JobRecord),
@@ -221,14 +219,18 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
     }
     let mut lock = locked.clone();
     for report in &reports {
-        if let Outcome::Built { decision: Some(decision), .. } = &report.outcome {
+        if let Outcome::Built { record, .. } | Outcome::Skipped(record) = &report.outcome
+            && let Some(decision) = &record.decision
+        {
             lock.insert(report.id.key(), decision.clone());
         }
     }
     let project = &session.project;
     lock.retain(|key| {
         key.split_once('/').is_some_and(|(edition, layout)| {
-            project.layouts.contains_key(layout) && project.offers(layout, edition)
+            let known =
+                project.editions.contains_key(edition) || project.broken.contains_key(edition);
+            known && project.layouts.contains_key(layout) && project.offers(layout, edition)
         })
     });
     let mut warnings = session.warnings.clone();
@@ -456,6 +458,7 @@ impl BuildContext<'_> {
             outputs: BTreeMap::new(),
             pages: typeset.paged.pages().len(),
             thumbnail: thumbnail_size,
+            decision,
         };
         for (extension, bytes) in files {
             write_atomic(&output_path(self.out, id, extension), &bytes)?;
@@ -467,17 +470,17 @@ impl BuildContext<'_> {
             record,
             body_size_pt: typeset.fit.map(|fit| fit.body_size_pt),
             smallest_text_pt: typeset.smallest_text_pt,
-            decision,
         })
     }
 
     /// Everything a job's typesetting decisions depend on, for the lock: the tool's
-    /// name and version (not its build, so that a lock holds on other machines), the
-    /// layout definition and its output profile, the templates, the fonts and the
-    /// document model.
+    /// name and version and the code that decides (not the tool's build, so that a lock
+    /// holds on other machines), the layout definition and its output profile, the
+    /// templates, the fonts and the document model.
     fn inputs(&self, layout_text: &str, profile: &[u8], model: &[u8]) -> String {
         Parts::default()
             .part(tool().as_bytes())
+            .part(decider().as_bytes())
             .part(layout_text.as_bytes())
             .part(profile)
             .part(self.session.project.templates.digest().as_bytes())

@@ -503,6 +503,13 @@ impl SolvedWidths {
         self.laid_out.entry(key).or_insert_with(|| columns.unwrap_or_default());
     }
 
+    /// Keeps only the widths at `body_size`: the page is laid out at that size, and the
+    /// model (and the lock) should not depend on which sizes the search tried.
+    pub fn keep_only(&mut self, body_size: f64) {
+        let key = format!("{}", tenths(body_size));
+        self.laid_out.retain(|size, _| *size == key);
+    }
+
     /// The predicted height of the table's rows of text at `body_size`, in points;
     /// `None` where the widest words do not fit side by side.
     pub fn predicted_height(

@@ -235,6 +235,9 @@ impl Session {
                 }
                 let laid = match &searched {
                     Some((fit, spare_mm)) => {
+                        if let Some(solved) = &mut document.style.column_widths {
+                            solved.keep_only(fit.body_size_pt);
+                        }
                         compose.lay_out_filled(&mut document, fit.body_size_pt, spare_mm)?
                     }
                     None => compose.compile(&mut document, None)?,
@@ -263,6 +266,7 @@ impl Session {
             inputs: String::new(),
             fit,
             column_widths: document.style.column_widths.clone(),
+            left_mm: inspect::gaps(&paged),
         });
         Ok(Typeset {
             document,
@@ -369,13 +373,18 @@ impl<'s> Compose<'s, '_> {
         }
         document.style.column_widths = decided.column_widths.clone();
         let laid = self.compile(document, Some(decided.fit.clone()))?;
+        // The same inputs laid out with the same decisions give the same pages: each
+        // side must leave the height it left when they were made.
         let sides = document.style.sides.len();
+        let same = |left: &[f64], then: &[f64]| {
+            left.len() == then.len() && left.iter().zip(then).all(|(l, t)| (l - t).abs() < 0.01)
+        };
         let fits = laid.1.pages().len() == sides
-            && inspect::gaps(&laid.1).is_none_or(|left| {
-                left.iter()
-                    .zip(&decided.fit.spare_mm)
-                    .all(|(l, spare)| *l >= OVERRUN_MM.min(spare - 0.01))
-            });
+            && match (inspect::gaps(&laid.1), &decided.left_mm) {
+                (Some(left), Some(then)) => same(&left, then),
+                (None, None) => true,
+                _ => false,
+            };
         if fits {
             return Ok(Some(laid));
         }
@@ -447,7 +456,8 @@ impl<'s> Compose<'s, '_> {
                         // Raised by what the table grew per millimetre given, to leave
                         // the template's reserve; or halfway to what was too much,
                         // where that is less.
-                        let grown = (spare_mm[i] - left) / (padding[i] - RESERVE_MM);
+                        let given = padding[i] - RESERVE_MM;
+                        let grown = if given > 0.01 { (spare_mm[i] - left) / given } else { 0.0 };
                         let aimed = RESERVE_MM + (spare_mm[i] - AIM_MM) / grown;
                         next[i] = match too_much[i] {
                             _ if grown < 0.01 => padding[i],
@@ -456,7 +466,7 @@ impl<'s> Compose<'s, '_> {
                         };
                     }
                     if all_fit {
-                        fitting = Some(laid);
+                        fitting = Some((laid, document.style.fit.clone()));
                     }
                 }
             }
@@ -466,7 +476,11 @@ impl<'s> Compose<'s, '_> {
             padding = next;
         }
         match fitting {
-            Some(laid) => Ok(laid),
+            // The model says what the pages were laid out with, for the lock and eject.
+            Some((laid, request)) => {
+                document.style.fit = request;
+                Ok(laid)
+            }
             None => self.compile(document, Some(request(Vec::new()))),
         }
     }

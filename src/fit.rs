@@ -287,6 +287,24 @@ mod tests {
         assert!(model * 10 < power_law * 9, "model {model} tries, power law {power_law}");
     }
 
+    /// Started at the size it had before an edit, the search proves an unchanged size
+    /// in two tries, and a start outside the range is brought into it.
+    #[test]
+    fn a_start_at_the_answer_takes_two_tries() {
+        let mut page = Page::lines(40.0);
+        let height = 400.0;
+        let answer = run(7.5, 12.0, &mut page, height).body_size_pt;
+        for first in [answer, 12.0, 7.5, 40.0, 1.0] {
+            let mut page = Page::lines(40.0);
+            let fit = search(&sizes(7.5, 12.0), Abs::pt(height), Some(first), &mut page).unwrap();
+            assert_eq!(fit.body_size_pt, answer, "from {first}");
+            assert_eq!(page.tried[0], first.clamp(7.5, 12.0), "from {first}");
+            if first == answer {
+                assert_eq!(page.tried, [answer, answer + 0.1], "from {first}");
+            }
+        }
+    }
+
     #[test]
     fn content_that_fits_at_the_largest_size_takes_two_tries() {
         let mut page = Page::lines(10.0);

@@ -48,6 +48,31 @@ pub struct Decision {
     pub fit: SizeRequest,
     /// The column widths solved, as the template reads them (`style.column_widths`).
     pub column_widths: Option<SolvedWidths>,
+    /// The height each side left unused on the pages laid out with these decisions, in
+    /// millimetres, where the template marks it: a layout with them must leave the same.
+    pub left_mm: Option<Vec<f64>>,
+}
+
+/// The code that makes the decisions, as a hash of its sources and of the dependencies'
+/// versions (`Cargo.lock`): decisions made by other code are not reused, even where
+/// the tool's version is the same.
+pub fn decider() -> &'static str {
+    static DECIDER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECIDER.get_or_init(|| {
+        let mut parts = crate::digest::Parts::default();
+        for source in [
+            include_str!("compose.rs"),
+            include_str!("fit.rs"),
+            include_str!("columns.rs"),
+            include_str!("resolve.rs"),
+            include_str!("inspect.rs"),
+            include_str!("typeset.rs"),
+            include_str!("../Cargo.lock"),
+        ] {
+            parts.part(source.as_bytes());
+        }
+        parts.hex()
+    })
 }
 
 const ABOUT: &str = "flyerpress's typesetting decisions for each job (body size, column \
@@ -65,9 +90,15 @@ impl Lock {
         };
         serde_json::from_str(&text).map_err(|e| {
             let location = Location::file(&path).at(e.line(), e.column());
+            // serde_json's message ends with the position, which the location gives.
+            let message = e.to_string();
+            let message = message.rsplit_once(" at line ").map_or(message.as_str(), |(m, _)| m);
             Error::Invalid(vec![Problem::new(
                 location,
-                format!("{e}; the lock is written by `flyerpress build`: delete it to lay every job out afresh"),
+                format!(
+                    "{message}; the lock is written by `flyerpress build`: delete it to lay \
+                     every job out afresh"
+                ),
             )])
         })
     }
@@ -100,7 +131,8 @@ impl Lock {
     /// Writes the lock into the project folder unless it is unchanged from `before`.
     pub fn save(&mut self, project: &Path, before: &Lock) -> Result<(), Error> {
         self.about = ABOUT.to_owned();
-        if self.jobs == before.jobs && self.about == before.about {
+        let unchanged = self.jobs == before.jobs && self.about == before.about;
+        if unchanged || (self.jobs.is_empty() && !Self::path(project).exists()) {
             return Ok(());
         }
         // One job a line, so that a change shows as the lines of the jobs it changed.

@@ -10,13 +10,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::digest::{hex, sha256, sha256_hex};
 use crate::error::Error;
+use crate::lock::Decision;
 use crate::write::write_atomic;
 
 /// The manifest's file name inside the output folder.
 pub const MANIFEST_FILE: &str = "manifest.json";
 
 /// What every output of a build was made from.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// The tool that wrote it.
     pub tool: String,
@@ -25,7 +26,7 @@ pub struct Manifest {
 }
 
 /// One job's inputs and outputs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JobRecord {
     /// Hash of the document model, the layout, the templates, the fonts and the tool.
     pub fingerprint: String,
@@ -35,6 +36,10 @@ pub struct JobRecord {
     pub pages: usize,
     /// Width and height of the thumbnail in pixels, when previews were made.
     pub thumbnail: Option<[u32; 2]>,
+    /// The typesetting decisions the pages were laid out with, for `flyerpress.lock`
+    /// (a job skipped as current keeps its entry there, even in a new lock).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
 }
 
 /// One output file as it was written.
@@ -119,7 +124,13 @@ mod tests {
         let outputs = BTreeMap::from([("a.pdf".to_owned(), OutputRecord::of(b"pdf"))]);
         manifest.jobs.insert(
             "da/x".into(),
-            JobRecord { fingerprint: "f".into(), outputs, pages: 1, thumbnail: None },
+            JobRecord {
+                fingerprint: "f".into(),
+                outputs,
+                pages: 1,
+                thumbnail: None,
+                decision: None,
+            },
         );
         assert!(manifest.is_current("da/x", "f", out));
         assert!(!manifest.is_current("da/x", "g", out), "changed input");
