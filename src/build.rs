@@ -426,11 +426,11 @@ impl BuildContext<'_> {
         let document = resolve(&session.project, &id.edition, layout);
         let json = document.to_json()?;
         let profile = layout_file.profile.as_deref().unwrap_or_default();
-        let fingerprint = self.fingerprint(&layout_file.file.text, profile, &json);
+        let inputs = self.inputs(&layout_file.file.text, profile, &json);
+        let fingerprint = self.fingerprint(&inputs);
         if !self.force && self.manifest.is_current(&id.key(), &fingerprint, self.out) {
             return Ok(Outcome::Skipped(self.manifest.jobs[&id.key()].clone()));
         }
-        let inputs = self.inputs(&layout_file.file.text, profile, &json);
         let locked = self.lock.get(&id.key(), &inputs);
         let mut typeset = session.typeset_model(document, &id.layout, locked)?;
         let decision = typeset.decision.take().map(|d| Decision { inputs, ..d });
@@ -489,18 +489,14 @@ impl BuildContext<'_> {
             .hex()
     }
 
-    /// Everything a job's outputs depend on: the tool, whether previews are made, the
-    /// layout definition and its output profile, the templates, the fonts and the
-    /// document model (content, strings, palette).
-    fn fingerprint(&self, layout_text: &str, profile: &[u8], model: &[u8]) -> String {
+    /// Everything a job's outputs depend on: the tool's build (its executable), whether
+    /// previews are made, and the inputs of its typesetting decisions (see
+    /// [`Self::inputs`]).
+    fn fingerprint(&self, inputs: &str) -> String {
         Parts::default()
             .part(identity().as_bytes())
             .part(&[u8::from(self.previews)])
-            .part(layout_text.as_bytes())
-            .part(profile)
-            .part(self.session.project.templates.digest().as_bytes())
-            .part(self.session.typesetter.digest().as_bytes())
-            .part(model)
+            .part(inputs.as_bytes())
             .hex()
     }
 }

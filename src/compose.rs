@@ -160,10 +160,8 @@ impl Typeset<'_> {
         let mut document = self.document.clone();
         let width = document.style.area().0.to_pt();
         let sizes = &self.document.style.sizes;
-        let (lo, hi) =
-            ((sizes.body_min * 10.0).round() as i64, (sizes.body_max * 10.0).round() as i64);
         if let (Some(measure), Some(solved)) = (&self.measure, &mut document.style.column_widths) {
-            for tenths in lo..=hi {
+            for tenths in sizes.body_tenths() {
                 solved.solve(measure, tenths as f64 / 10.0, width);
             }
         }

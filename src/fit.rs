@@ -72,8 +72,7 @@ pub fn search<C: Content>(
     first: Option<f64>,
     content: &mut C,
 ) -> Result<Fit, C::Error> {
-    let lo = (sizes.body_min * 10.0).round() as i64;
-    let hi = (sizes.body_max * 10.0).round() as i64;
+    let (lo, hi) = sizes.body_tenths().into_inner();
     // The largest size tried that fits, the smallest that does not, and the try
     // before the one of them that was tried last, while only one of them is known.
     let mut a: Option<Try> = None;

@@ -566,6 +566,13 @@ pub struct Sizes {
     pub cell_inset: f64,
 }
 
+impl Sizes {
+    /// The body sizes the search may choose, in tenths of a point, smallest first.
+    pub fn body_tenths(&self) -> std::ops::RangeInclusive<i64> {
+        (self.body_min * 10.0).round() as i64..=(self.body_max * 10.0).round() as i64
+    }
+}
+
 fn default_cell_inset() -> f64 {
     0.36
 }
