@@ -85,18 +85,9 @@ pub fn previews(document: &PagedDocument) -> Result<(Vec<u8>, Vec<u8>), ExportEr
     let (width, height, rgba, front) =
         render(document, preview_scale(span, page.frame.height().to_pt()));
     let full = encode_png(width, height, &rgba);
-    let front_rgba: Vec<u8> = if front.0 == width {
-        rgba
-    } else {
-        let (row, front_row) = (width as usize * 4, front.0 as usize * 4);
-        rgba.chunks_exact(row)
-            .take(front.1 as usize)
-            .flat_map(|r| &r[..front_row])
-            .copied()
-            .collect()
-    };
+    // The front is at the left of every row of the preview.
     let (small_width, small_height, small) =
-        downscale(front.0, front.1, &front_rgba, THUMBNAIL_WIDTH.round() as u32);
+        downscale(front, width as usize * 4, &rgba, THUMBNAIL_WIDTH.round() as u32);
     let thumbnail = encode_png(small_width, small_height, &small);
     let failed = |e: png::EncodingError| ExportError::Other(format!("failed to encode PNG: {e}"));
     Ok((full.map_err(failed)?, thumbnail.map_err(failed)?))
@@ -104,8 +95,15 @@ pub fn previews(document: &PagedDocument) -> Result<(Vec<u8>, Vec<u8>), ExportEr
 
 /// An image scaled down to `new_width` pixels wide (the height in proportion), each
 /// new pixel the average of the old pixels it covers, in part or whole: a box filter,
-/// first across, then down. Premultiplied RGBA averages correctly as it is.
-fn downscale(width: u32, height: u32, rgba: &[u8], new_width: u32) -> (u32, u32, Vec<u8>) {
+/// first down (whole rows at a time), then across. Premultiplied RGBA averages
+/// correctly as it is. The image is the top left `width` x `height` pixels of `rgba`,
+/// whose rows are `stride` bytes apart.
+fn downscale(
+    (width, height): (u32, u32),
+    stride: usize,
+    rgba: &[u8],
+    new_width: u32,
+) -> (u32, u32, Vec<u8>) {
     let new_width = new_width.clamp(1, width.max(1));
     let new_height =
         ((f64::from(height) * f64::from(new_width) / f64::from(width)).round() as u32).max(1);
@@ -127,26 +125,27 @@ fn downscale(width: u32, height: u32, rgba: &[u8], new_width: u32) -> (u32, u32,
             .collect()
     };
     let (across, down) = (spans(width, new_width), spans(height, new_height));
-    let (w, nw) = (width as usize, new_width as usize);
-    let mut rows = vec![0f32; nw * height as usize * 4];
-    for y in 0..height as usize {
-        let source = &rgba[y * w * 4..(y + 1) * w * 4];
-        for (x, span) in across.iter().enumerate() {
-            let target = &mut rows[(y * nw + x) * 4..(y * nw + x) * 4 + 4];
-            for &(j, weight) in span {
-                for c in 0..4 {
-                    target[c] += f32::from(source[j * 4 + c]) * weight;
-                }
+    let (row_bytes, new_row_bytes) = (width as usize * 4, new_width as usize * 4);
+    let mut out = vec![0u8; new_row_bytes * new_height as usize];
+    // The old rows a new row covers, averaged: a row of old width.
+    let mut row = vec![0f32; row_bytes];
+    for (span, target) in down.iter().zip(out.chunks_exact_mut(new_row_bytes)) {
+        row.fill(0.0);
+        for &(j, weight) in span {
+            let source = &rgba[j * stride..j * stride + row_bytes];
+            for (sum, &value) in row.iter_mut().zip(source) {
+                *sum += f32::from(value) * weight;
             }
         }
-    }
-    let mut out = vec![0u8; nw * new_height as usize * 4];
-    for (y, span) in down.iter().enumerate() {
-        for x in 0..nw {
-            for c in 0..4 {
-                let sum: f32 =
-                    span.iter().map(|&(j, weight)| rows[(j * nw + x) * 4 + c] * weight).sum();
-                out[(y * nw + x) * 4 + c] = sum.round().clamp(0.0, 255.0) as u8;
+        for (span, pixel) in across.iter().zip(target.chunks_exact_mut(4)) {
+            let mut sum = [0f32; 4];
+            for &(i, weight) in span {
+                for (c, value) in row[i * 4..i * 4 + 4].iter().enumerate() {
+                    sum[c] += value * weight;
+                }
+            }
+            for (channel, sum) in pixel.iter_mut().zip(sum) {
+                *channel = sum.round().clamp(0.0, 255.0) as u8;
             }
         }
     }
@@ -319,12 +318,12 @@ mod tests {
     fn scaling_down_averages_the_pixels_covered() {
         let grey = |v: u8| [v, v, v, 255];
         let image: Vec<u8> = [0, 0, 255, 255, 0, 0, 255, 255].into_iter().flat_map(grey).collect();
-        let (width, height, out) = downscale(4, 2, &image, 2);
+        let (width, height, out) = downscale((4, 2), 16, &image, 2);
         assert_eq!((width, height), (2, 1));
         assert_eq!(out, [grey(0), grey(255)].concat());
         // Three pixels into two: the middle one counts half for each.
         let image: Vec<u8> = [0, 90, 180].into_iter().flat_map(grey).collect();
-        assert_eq!(downscale(3, 1, &image, 2).2, [grey(30), grey(150)].concat());
+        assert_eq!(downscale((3, 1), 12, &image, 2).2, [grey(30), grey(150)].concat());
     }
 
     #[test]

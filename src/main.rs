@@ -627,3 +627,9 @@ mod tests {
         super::Cli::command().debug_assert();
     }
 }
+
+/// jemalloc rather than the system allocator: a build allocates and frees many small
+/// objects, and takes a fifth less CPU time with it (README, notes on dependencies).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
