@@ -250,8 +250,10 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
 /// The jobs in the order they are run: the likely longest first (two-sided ones,
 /// large paper), so that no worker is left with a long job at the end while the other
 /// has none. By the sides times the square root of the paper's area (the previews'
-/// pixels and the text grow with it); ties keep the plan's order. The outputs do not
-/// depend on the order.
+/// pixels and the text grow with it); ties one layout after the other, so that two
+/// layouts of an edition which share their measure and probes (see
+/// [`crate::compose::SharedLayouts`]) do not run at once, one waiting for the other.
+/// The outputs do not depend on the order.
 fn longest_first(project: &Project, jobs: &[JobId]) -> Vec<JobId> {
     let weight = |id: &JobId| {
         let layout = &project.layouts[&id.layout].layout;
@@ -262,7 +264,11 @@ fn longest_first(project: &Project, jobs: &[JobId]) -> Vec<JobId> {
         layout.sides.len() as f64 * (width * height).sqrt()
     };
     let mut order = jobs.to_vec();
-    order.sort_by(|a, b| weight(b).total_cmp(&weight(a)));
+    order.sort_by(|a, b| {
+        weight(b)
+            .total_cmp(&weight(a))
+            .then_with(|| (&a.layout, &a.edition).cmp(&(&b.layout, &b.edition)))
+    });
     order
 }
 
@@ -443,7 +449,7 @@ impl BuildContext<'_> {
         for &format in &layout.outputs {
             let bytes = export(&typeset.paged, format, &settings).map_err(|e| typeset.error(e))?;
             files.push((format.extension(), bytes));
-            clock.lap(stages, format.extension(), 0);
+            clock.lap(stages, format.extension(), None);
         }
         let mut thumbnail_size = None;
         if self.previews {
@@ -451,7 +457,7 @@ impl BuildContext<'_> {
             thumbnail_size = png_size(&thumbnail);
             files.push((PREVIEW_EXTENSION, full));
             files.push((THUMBNAIL_EXTENSION, thumbnail));
-            clock.lap(stages, "previews", 0);
+            clock.lap(stages, "previews", None);
         }
         let mut record = JobRecord {
             fingerprint,
@@ -465,7 +471,7 @@ impl BuildContext<'_> {
             let relative = format!("{}/{}.{extension}", id.edition, id.layout);
             record.outputs.insert(relative, OutputRecord::of(&bytes));
         }
-        clock.lap(stages, "write", 0);
+        clock.lap(stages, "write", None);
         Ok(Outcome::Built {
             record,
             body_size_pt: typeset.fit.map(|fit| fit.body_size_pt),

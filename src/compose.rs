@@ -4,6 +4,10 @@
 //! once at that size, and measures them as a print designer would (smallest type,
 //! safety margin).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use sha2::{Digest, Sha256};
 use typst::layout::Abs;
 use typst_layout::PagedDocument;
 
@@ -11,7 +15,7 @@ use crate::columns::{REFERENCE_PT, TableMeasure};
 use crate::error::Error;
 use crate::export::ExportError;
 use crate::fit::{self, Fit, Probe};
-use crate::inspect;
+use crate::inspect::{self, PageLines};
 use crate::layout::Layout;
 use crate::lock::Decision;
 use crate::resolve::{Document, SizeRequest, resolve};
@@ -118,8 +122,9 @@ pub struct Typeset<'a> {
     pub decision: Option<Decision>,
 }
 
-/// One stage of a job: what it was, how long it took, and how many times it laid the
-/// document out (a compile; 0 for the stages after typesetting).
+/// One stage of a job: what it was, how long it took, and for the stages that lay the
+/// document out, how many times it did (Typst compiles; 0 where it took the layouts
+/// another job of the build ran, see [`SharedLayouts`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stage {
     /// The stage's name: `lock` (a layout with the lock's decisions whose pages did not
@@ -127,8 +132,9 @@ pub struct Stage {
     pub name: &'static str,
     /// How long it took.
     pub took: std::time::Duration,
-    /// How many layouts (Typst compiles) it ran.
-    pub layouts: u32,
+    /// How many layouts (Typst compiles) it ran; `None` for the stages after
+    /// typesetting.
+    pub layouts: Option<u32>,
 }
 
 /// The stages of a job, in order.
@@ -145,8 +151,9 @@ impl Clock {
         Self { started: std::time::Instant::now() }
     }
 
-    /// Ends a stage that ran `layouts` layouts, and starts the next.
-    pub fn lap(&mut self, stages: &mut Stages, name: &'static str, layouts: u32) {
+    /// Ends a stage that ran `layouts` layouts (`None`: one that lays nothing out),
+    /// and starts the next.
+    pub fn lap(&mut self, stages: &mut Stages, name: &'static str, layouts: Option<u32>) {
         stages.push(Stage { name, took: self.started.elapsed(), layouts });
         self.started = std::time::Instant::now();
     }
@@ -259,7 +266,7 @@ impl Session {
         }
         let layout = &self.project.layouts[layout_name].layout;
         let smallest_text_pt = print_check(&paged, &document, layout, layout_name, fit)?;
-        clock.lap(&mut stages, "check", 0);
+        clock.lap(&mut stages, "check", None);
         let decision = searched.and(document.style.fit.clone()).map(|fit| Decision {
             inputs: String::new(),
             fit,
@@ -303,8 +310,8 @@ type Laid<'s> = (Job<'s>, PagedDocument, Vec<String>);
 
 impl<'s> Compose<'s, '_> {
     /// The layouts run since the last call.
-    fn take_layouts(&mut self) -> u32 {
-        std::mem::take(&mut self.layouts)
+    fn take_layouts(&mut self) -> Option<u32> {
+        Some(std::mem::take(&mut self.layouts))
     }
 
     /// Measures every table cell's words and lines in one compile at the reference
@@ -317,11 +324,13 @@ impl<'s> Compose<'s, '_> {
             spare_mm: Vec::new(),
             measure: true,
         };
-        let (_, paged, _) = self.compile(document, Some(request))?;
-        if !inspect::is_measure(&paged) {
-            return Ok(None);
-        }
-        let pages = inspect::page_lines(&paged);
+        let mut model = document.for_measure();
+        model.style.fit = Some(request);
+        let session = self.session;
+        let pages = self.compile_shared(&model, &session.shared.measures, |paged| {
+            inspect::is_measure(paged).then(|| inspect::page_lines(paged))
+        })?;
+        let Some(pages) = pages else { return Ok(None) };
         let measure = TableMeasure::read(document, &pages, document.style.sizes.cell_inset)?;
         document.style.column_widths = Some(Default::default());
         Ok(Some(measure))
@@ -490,11 +499,15 @@ impl<'s> Compose<'s, '_> {
         document: &mut Document,
         request: Option<SizeRequest>,
     ) -> Result<Laid<'s>, Error> {
+        document.style.fit = request;
+        let json = document.to_json()?;
+        self.compile_json(json, document)
+    }
+
+    fn compile_json(&mut self, json: Vec<u8>, document: &Document) -> Result<Laid<'s>, Error> {
         self.layouts += 1;
         let project = &self.session.project;
         let layout = &project.layouts[self.layout_name].layout;
-        document.style.fit = request;
-        let json = document.to_json()?;
         let job = self.session.typesetter.job(
             &project.templates,
             &layout.template,
@@ -503,6 +516,89 @@ impl<'s> Compose<'s, '_> {
         )?;
         let (paged, warnings) = job.compile()?;
         Ok((job, paged, warnings))
+    }
+
+    /// What `read` finds on the pages of `model` (a measure or probe request, in the
+    /// form other layouts share: [`Document::for_measure`], [`Document::for_probe`]),
+    /// laid out by this job or taken from the job that laid out the same model with
+    /// the same template before.
+    fn compile_shared<T: Clone>(
+        &mut self,
+        model: &Document,
+        shared: &Shared<T>,
+        read: impl FnOnce(&PagedDocument) -> T,
+    ) -> Result<T, Error> {
+        let json = model.to_json()?;
+        let session = self.session;
+        let template = &session.project.layouts[self.layout_name].layout.template;
+        let key: [u8; 32] = Sha256::new()
+            .chain_update(template.as_bytes())
+            .chain_update([0])
+            .chain_update(&json)
+            .finalize()
+            .into();
+        shared.get_or(key, || self.compile_json(json, model).map(|(_, paged, _)| read(&paged)))
+    }
+}
+
+/// The measure and probe layouts of a build, shared by its jobs: an edition's
+/// layouts that differ only in what these pages do not show (colours, bleed, the
+/// sheet; for the measure also the page and the sizes) need them laid out once.
+/// Keyed by the template and the whole model it reads, so a job takes what its own
+/// layout would have given, whichever job ran first.
+#[derive(Default)]
+pub struct SharedLayouts {
+    measures: Shared<Option<Vec<PageLines>>>,
+    probes: Shared<Option<ProbePages>>,
+}
+
+/// A probe's pages as the size search reads them: the height of each and where
+/// each one's spare room begins and ends.
+#[derive(Debug, Clone)]
+struct ProbePages {
+    heights: Vec<Abs>,
+    marks: Option<Vec<(Abs, Abs)>>,
+}
+
+/// Results by key, each computed once: a job that asks for one being computed waits
+/// for it.
+struct Shared<T> {
+    entries: Mutex<HashMap<[u8; 32], Arc<Slot<T>>>>,
+}
+
+/// One result: `None` where making it failed.
+type Slot<T> = OnceLock<Option<T>>;
+
+impl<T> Default for Shared<T> {
+    fn default() -> Self {
+        Shared { entries: Mutex::default() }
+    }
+}
+
+impl<T: Clone> Shared<T> {
+    /// The result for `key`, from `make` unless another job made it. A failure is not
+    /// kept: a job asking again makes it again, and fails with its own error.
+    fn get_or(&self, key: [u8; 32], make: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+        let cell = {
+            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            Arc::clone(entries.entry(key).or_default())
+        };
+        let mut make = Some(make);
+        let mut failed = None;
+        let made = cell.get_or_init(|| match make.take().map(|make| make()) {
+            Some(Ok(value)) => Some(value),
+            Some(Err(error)) => {
+                failed = Some(error);
+                None
+            }
+            None => None,
+        });
+        match (made, failed, make) {
+            (Some(value), ..) => Ok(value.clone()),
+            (None, Some(error), _) => Err(error),
+            (None, None, Some(make)) => make(),
+            (None, None, None) => unreachable!("`make` ran and failed, or did not run"),
+        }
     }
 }
 
@@ -529,14 +625,23 @@ impl fit::Content for Tries<'_, '_, '_> {
             solved.solve(measure, body_size, width);
         }
         let request = SizeRequest { body_size, probe: true, spare_mm: Vec::new(), measure: false };
-        let (_, paged, _) = self.compose.compile(self.document, Some(request)).map_err(Some)?;
-        if !inspect::is_probe(&paged) {
-            return Err(None);
+        let mut model = self.document.for_probe();
+        model.style.fit = Some(request);
+        // The template reads the widths at the size it lays out only.
+        if let Some(solved) = &mut model.style.column_widths {
+            solved.keep_only(body_size);
         }
+        let session = self.compose.session;
+        let probed = self.compose.compile_shared(&model, &session.shared.probes, |paged| {
+            inspect::is_probe(paged).then(|| ProbePages {
+                heights: paged.pages().iter().map(|page| page.frame.height()).collect(),
+                marks: inspect::gap_marks(paged),
+            })
+        });
+        let ProbePages { heights, marks } = probed.map_err(Some)?.ok_or(None)?;
         // One probe page per side; the tallest decides, as all sides share the size.
-        let heights: Vec<Abs> = paged.pages().iter().map(|page| page.frame.height()).collect();
         let tallest = heights.iter().copied().fold(Abs::zero(), Abs::max);
-        let above = inspect::gap_marks(&paged).unwrap_or_default();
+        let above = marks.unwrap_or_default();
         let sides = above.iter().zip(&heights).map(|((top, _), whole)| (*top, *whole)).collect();
         self.tried.push((body_size, heights));
         Ok(Probe { height: tallest, sides })

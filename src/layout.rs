@@ -443,6 +443,21 @@ pub struct Colors {
     pub status: BTreeMap<String, Paint>,
 }
 
+impl Colors {
+    /// The same roles, every one black in sRGB: for layouts that differ only in colour.
+    pub fn unpainted(&self) -> Colors {
+        let black = || Paint::Rgb(Rgb("#000000".into()));
+        Colors {
+            text: black(),
+            rule: black(),
+            header: black(),
+            section: black(),
+            section_text: black(),
+            status: self.status.keys().map(|status| (status.clone(), black())).collect(),
+        }
+    }
+}
+
 /// A colour as the template reads it: `{"rgb": "#rrggbb"}` or `{"cmyk": [c, m, y, k]}`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -427,8 +427,8 @@ fn job_text(job: &JobReport, timings: bool) -> String {
                     .stages
                     .iter()
                     .map(|stage| match stage.layouts {
-                        0 => format!("{} {}", stage.name, stage.took.as_millis()),
-                        n => format!("{} {} [{n}]", stage.name, stage.took.as_millis()),
+                        None => format!("{} {}", stage.name, stage.took.as_millis()),
+                        Some(n) => format!("{} {} [{n}]", stage.name, stage.took.as_millis()),
                     })
                     .collect();
                 text.push_str(&format!(" ({})", stages.join(", ")));

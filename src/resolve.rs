@@ -87,6 +87,46 @@ impl Document {
         serde_json::to_vec(self)
             .map_err(|e| Error::Internal(format!("failed to serialize the document model: {e}")))
     }
+
+    /// The model as the template's probe pages read it (`fit.probe`: each side's
+    /// content alone, on a page as wide as the page area and as tall as the content).
+    /// What only colours or places the pages is made the same in every layout: the
+    /// colours (all black), links (live), bleed, stripe and sheet. Layouts of an
+    /// edition that differ in nothing else (a screen and a print file of one paper
+    /// size) then probe alike, and share their probes (see [`crate::compose`]).
+    pub fn for_probe(&self) -> Document {
+        let mut model = self.clone();
+        let style = &mut model.style;
+        style.colors = style.colors.unpainted();
+        style.links = true;
+        style.bleed_mm = 0.0;
+        style.stripe = StripeModel { height_mm: 0.0, inset_mm: 0.0, bleeds: false };
+        style.sheet = None;
+        model
+    }
+
+    /// The model as the template's measure pages read it (`fit.measure`: every table
+    /// cell alone, at one size): besides what [`Document::for_probe`] leaves out,
+    /// the page, the sides, the legend's shape and every size but the small one (the
+    /// headings' notes) are made the same in every layout. Most layouts of an edition
+    /// then measure alike, and share one measure.
+    pub fn for_measure(&self) -> Document {
+        let mut model = self.for_probe();
+        let style = &mut model.style;
+        (style.width_mm, style.height_mm, style.margin_mm, style.margin_top_mm) =
+            (0.0, 0.0, 0.0, 0.0);
+        style.legend = LegendShape::default();
+        style.sides = Vec::new();
+        style.sizes = Sizes {
+            body_min: 0.0,
+            body_max: 0.0,
+            title_scale: 0.0,
+            min_text_pt: 0.0,
+            ..style.sizes.clone()
+        };
+        style.column_widths = None;
+        model
+    }
 }
 
 /// The layout's settings that reach the template.

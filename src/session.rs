@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::check::{CheckOptions, check};
+use crate::compose::SharedLayouts;
 use crate::error::{Error, Problem};
 use crate::project::Project;
 use crate::typeset::Typesetter;
@@ -19,6 +20,8 @@ pub struct Session {
     /// Editions with problems of their own, by language code: their jobs fail, the
     /// other editions build.
     pub broken: BTreeMap<String, Vec<Problem>>,
+    /// The measure and probe layouts its jobs share.
+    pub(crate) shared: SharedLayouts,
 }
 
 impl Session {
@@ -41,7 +44,7 @@ impl Session {
             return Err(Error::Invalid(findings.fatal.into_sorted()));
         }
         let warnings = findings.warnings;
-        Ok(Session { project, typesetter, warnings, broken })
+        Ok(Session { project, typesetter, warnings, broken, shared: SharedLayouts::default() })
     }
 
     /// Every problem of the broken editions, sorted.

@@ -1234,7 +1234,10 @@ fn the_lock_lays_unchanged_jobs_out_once_with_the_same_bytes() {
         stage_layouts(line).into_iter().map(|(stage, n)| format!("{stage} [{n}]")).collect()
     };
     let (first, err) = build(&[]);
-    assert_eq!(stages_of(&err, "da / a4-screen")[0], "measure [1]", "{err}");
+    // The leaflet runs first and measures; the A4 page measures its cells alike (the
+    // same words at the same small size) and takes that measure.
+    assert_eq!(stages_of(&err, "da / a5-leaflet")[0], "measure [1]", "{err}");
+    assert_eq!(stages_of(&err, "da / a4-screen")[0], "measure [0]", "{err}");
     let lock_text = std::fs::read_to_string(&lock_path).unwrap();
     let lock: serde_json::Value = serde_json::from_str(&lock_text).unwrap();
     let jobs = lock["jobs"].as_object().unwrap();
@@ -1261,7 +1264,8 @@ fn the_lock_lays_unchanged_jobs_out_once_with_the_same_bytes() {
     let (_, err) = build(&[]);
     for job in ["da / a4-screen", "da / a5-leaflet"] {
         let stages = stages_of(&err, job);
-        assert_eq!(stages[0], "measure [1]", "{err}");
+        let measured = if job == "da / a5-leaflet" { "measure [1]" } else { "measure [0]" };
+        assert_eq!(stages[0], measured, "{err}");
         assert!(stages[1] == "size [1]" || stages[1] == "size [2]", "{job}: {stages:?}");
     }
     assert_eq!(stages_of(&err, "en / a4-screen"), ["layout [1]"], "{err}");
@@ -1287,6 +1291,42 @@ fn the_lock_lays_unchanged_jobs_out_once_with_the_same_bytes() {
     let err = stderr(&output);
     assert!(err.contains("flyerpress.lock:4:"), "{err}");
     assert!(err.contains("delete it"), "{err}");
+}
+
+/// Two layouts of an edition that differ only in colour, bleed and links (a screen
+/// and a print file of one paper size) measure and probe alike: the second takes the
+/// first's measure and size search, and still writes byte for byte what it writes
+/// built alone.
+#[test]
+fn layouts_that_differ_only_in_colour_share_the_size_search() {
+    let project = project_copy();
+    let dir = project.path();
+    let build = |layouts: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let _ = std::fs::remove_file(dir.join("flyerpress.lock"));
+        // One job at a time: which job lays out first is then the order's.
+        let only = ["--lang", "da", "--layout", layouts, "--timings", "--no-previews", "-j", "1"];
+        let output = build_args(dir, out.path(), &only);
+        assert!(output.status.success(), "{}", stderr(&output));
+        (out, stderr(&output))
+    };
+    let layouts_of = |err: &str, job: &str| -> Vec<(String, u32)> {
+        let line = err.lines().find(|l| l.starts_with(&format!("built {job}:"))).unwrap();
+        stage_layouts(line)
+    };
+    let (both, err) = build("a4-print,a4-screen");
+    // Ties run in the order of the layouts' names: the print file first.
+    let print = layouts_of(&err, "da / a4-print");
+    assert_eq!(print[..2], [("measure".into(), 1), ("size".into(), print[1].1)], "{err}");
+    assert!(print[1].1 >= 2, "{err}");
+    let screen = layouts_of(&err, "da / a4-screen");
+    assert_eq!(screen[..2], [("measure".into(), 0), ("size".into(), 0)], "{err}");
+
+    let (alone, err) = build("a4-screen");
+    let screen = layouts_of(&err, "da / a4-screen");
+    assert_eq!(screen[..2], [("measure".into(), 1), ("size".into(), print[1].1)], "{err}");
+    let pdf = |out: &Path| std::fs::read(out.join("da/a4-screen.pdf")).unwrap();
+    assert!(pdf(both.path()) == pdf(alone.path()), "a shared search gave another page");
 }
 
 #[test]
