@@ -11,14 +11,14 @@ use sha2::{Digest, Sha256};
 use typst::layout::Abs;
 use typst_layout::PagedDocument;
 
-use crate::columns::{REFERENCE_PT, TableMeasure};
+use crate::columns::TableMeasure;
 use crate::error::Error;
 use crate::export::ExportError;
 use crate::fit::{self, Fit, Probe};
 use crate::inspect::{self, PageLines};
 use crate::layout::Layout;
 use crate::lock::Decision;
-use crate::resolve::{Document, SizeRequest, resolve};
+use crate::resolve::{Document, MeasurePart, SizeRequest, resolve};
 use crate::session::Session;
 use crate::typeset::Job;
 
@@ -318,19 +318,26 @@ impl<'s> Compose<'s, '_> {
     /// size (`<flyerpress-measure>`), for [`TableMeasure::solve`]. `None` for a
     /// template that does not measure: it then sets its own widths.
     fn measure_table(&mut self, document: &mut Document) -> Result<Option<TableMeasure>, Error> {
-        let request = SizeRequest {
-            body_size: REFERENCE_PT,
-            probe: true,
-            spare_mm: Vec::new(),
-            measure: true,
-        };
-        let mut model = document.for_measure();
-        model.style.fit = Some(request);
+        // The headings and the body cells apart: the body cells' measure is the same in
+        // every layout of the edition. A template that measures every cell whatever
+        // the part asked for (without `<flyerpress-measure-part>`) does so once.
         let session = self.session;
-        let pages = self.compile_shared(&model, &session.shared.measures, |paged| {
-            inspect::is_measure(paged).then(|| inspect::page_lines(paged))
-        })?;
-        let Some(pages) = pages else { return Ok(None) };
+        let mut pages = Vec::new();
+        for part in [MeasurePart::Headings, MeasurePart::Cells] {
+            let measured = self.compile_shared(
+                &document.for_measure(part),
+                &session.shared.measures,
+                |paged| {
+                    inspect::is_measure(paged)
+                        .then(|| (inspect::page_lines(paged), inspect::is_measure_part(paged)))
+                },
+            )?;
+            let Some((part_pages, of_part)) = measured else { return Ok(None) };
+            pages.extend(part_pages);
+            if !of_part {
+                break;
+            }
+        }
         let measure = TableMeasure::read(document, &pages, document.style.sizes.cell_inset)?;
         document.style.column_widths = Some(Default::default());
         Ok(Some(measure))
@@ -414,8 +421,13 @@ impl<'s> Compose<'s, '_> {
         body_size: f64,
         spare_mm: &[f64],
     ) -> Result<Laid<'s>, Error> {
-        let request =
-            |spare_mm: Vec<f64>| SizeRequest { body_size, probe: false, spare_mm, measure: false };
+        let request = |spare_mm: Vec<f64>| SizeRequest {
+            body_size,
+            probe: false,
+            spare_mm,
+            measure: false,
+            part: None,
+        };
         if spare_mm.iter().all(|spare| *spare < MIN_PADDING_MM) {
             return self.compile(document, Some(request(spare_mm.to_vec())));
         }
@@ -548,7 +560,7 @@ impl<'s> Compose<'s, '_> {
 /// layout would have given, whichever job ran first.
 #[derive(Default)]
 pub struct SharedLayouts {
-    measures: Shared<Option<Vec<PageLines>>>,
+    measures: Shared<Option<(Vec<PageLines>, bool)>>,
     probes: Shared<Option<ProbePages>>,
 }
 
@@ -624,7 +636,13 @@ impl fit::Content for Tries<'_, '_, '_> {
         {
             solved.solve(measure, body_size, width);
         }
-        let request = SizeRequest { body_size, probe: true, spare_mm: Vec::new(), measure: false };
+        let request = SizeRequest {
+            body_size,
+            probe: true,
+            spare_mm: Vec::new(),
+            measure: false,
+            part: None,
+        };
         let mut model = self.document.for_probe();
         model.style.fit = Some(request);
         // The template reads the widths at the size it lays out only.
@@ -667,3 +685,51 @@ const SETTLED_MM: f64 = 0.3;
 /// Height left that means the padded content reached the foot of its area: the
 /// template's quarter millimetre is gone, so it ran over.
 const OVERRUN_MM: f64 = 0.05;
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[test]
+    fn a_shared_result_is_made_once_and_a_failure_is_not_kept() {
+        let shared: Shared<u32> = Shared::default();
+        let made = AtomicUsize::new(0);
+        let make = |value| {
+            made.fetch_add(1, Ordering::SeqCst);
+            Ok(value)
+        };
+        assert_eq!(shared.get_or([1; 32], || make(7)).unwrap(), 7);
+        assert_eq!(shared.get_or([1; 32], || make(8)).unwrap(), 7);
+        assert_eq!(shared.get_or([2; 32], || make(9)).unwrap(), 9);
+        assert_eq!(made.load(Ordering::SeqCst), 2);
+        // Each job that asks for a result whose making failed fails with its own error.
+        let fail = |why: &str| Err(Error::Internal(why.into()));
+        let first = shared.get_or([3; 32], || fail("first"));
+        assert!(matches!(first, Err(Error::Internal(why)) if why == "first"));
+        let second = shared.get_or([3; 32], || fail("second"));
+        assert!(matches!(second, Err(Error::Internal(why)) if why == "second"));
+    }
+
+    #[test]
+    fn jobs_asking_at_once_wait_for_one_making() {
+        let shared: Shared<u32> = Shared::default();
+        let made = AtomicUsize::new(0);
+        let both = std::sync::Barrier::new(2);
+        let values: Vec<u32> = std::thread::scope(|scope| {
+            let ask = || {
+                both.wait();
+                shared.get_or([1; 32], || {
+                    made.fetch_add(1, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                    Ok(7)
+                })
+            };
+            let threads = [scope.spawn(ask), scope.spawn(ask)];
+            threads.map(|t| t.join().unwrap().unwrap()).to_vec()
+        });
+        assert_eq!(values, [7, 7]);
+        assert_eq!(made.load(Ordering::SeqCst), 1);
+    }
+}

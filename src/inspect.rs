@@ -246,6 +246,13 @@ pub fn is_measure(document: &PagedDocument) -> bool {
         .is_some_and(|label| document.introspector().query_label(label).is_ok())
 }
 
+/// Whether measuring pages are of the part of the cells flyerpress asked for, marked
+/// `<flyerpress-measure-part>`; without the mark, they are of every cell.
+pub fn is_measure_part(document: &PagedDocument) -> bool {
+    Label::new(PicoStr::intern("flyerpress-measure-part"))
+        .is_some_and(|label| document.introspector().query_label(label).is_ok())
+}
+
 /// The lines of one page, top to bottom, and the page's height.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageLines {

@@ -105,12 +105,13 @@ impl Document {
         model
     }
 
-    /// The model as the template's measure pages read it (`fit.measure`: every table
-    /// cell alone, at one size): besides what [`Document::for_probe`] leaves out,
-    /// the page, the sides, the legend's shape and every size but the small one (the
-    /// headings' notes) are made the same in every layout. Most layouts of an edition
-    /// then measure alike, and share one measure.
-    pub fn for_measure(&self) -> Document {
+    /// The model as the template's measure pages of `part` read it (`fit.measure`:
+    /// table cells alone, at one size): besides what [`Document::for_probe`] leaves
+    /// out, the page, the sides, the legend's shape and every size are made the same
+    /// in every layout, but for the small size where the headings (their notes) are
+    /// measured. An edition's layouts then measure their body cells alike, and share
+    /// that measure; the headings, with those of the layouts of the same small size.
+    pub fn for_measure(&self, part: MeasurePart) -> Document {
         let mut model = self.for_probe();
         let style = &mut model.style;
         (style.width_mm, style.height_mm, style.margin_mm, style.margin_top_mm) =
@@ -122,9 +123,20 @@ impl Document {
             body_max: 0.0,
             title_scale: 0.0,
             min_text_pt: 0.0,
+            small_scale: match part {
+                MeasurePart::Headings => style.sizes.small_scale,
+                MeasurePart::Cells => 0.0,
+            },
             ..style.sizes.clone()
         };
         style.column_widths = None;
+        model.style.fit = Some(SizeRequest {
+            body_size: crate::columns::REFERENCE_PT,
+            probe: true,
+            spare_mm: Vec::new(),
+            measure: true,
+            part: Some(part),
+        });
         model
     }
 }
@@ -234,6 +246,20 @@ pub struct SizeRequest {
     /// unbroken and broken at every opportunity, to measure it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub measure: bool,
+    /// Which cells a measure lays out; all where absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<MeasurePart>,
+}
+
+/// Part of a table's cells to measure: the column headings (set with the small size
+/// for their notes) or the body cells (the same in every layout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MeasurePart {
+    /// The column headings.
+    Headings,
+    /// The body cells.
+    Cells,
 }
 
 impl Style {

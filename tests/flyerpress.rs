@@ -1182,20 +1182,28 @@ fn rebuilds_only_what_changed_and_notices_edited_outputs() {
     assert_eq!((count(&again, "built "), count(&again, "skipped ")), (0, 4), "{again}");
 
     // One edition's text changes: only its jobs are rebuilt, each in a few layouts:
-    // one to measure the table's cells, a few to find the size (starting from the size
-    // the lock has), one for the pages (two where the row padding is tried again).
+    // two to measure the table's headings and body cells (the second job takes the
+    // first's body cells, as its headings' small size differs), a few to find the size
+    // (starting from the size the lock has), one for the pages (two where the row
+    // padding is tried again).
     edit(&dir.join("content/da.yaml"), "title: Hurtig oversigt", "title: Hurtigt overblik");
     let changed = stderr(&build_args(dir, out_dir, &[&only[..], &["--timings"]].concat()));
     assert_eq!(count(&changed, "built da / "), 2, "{changed}");
     assert_eq!(count(&changed, "skipped en / "), 2, "{changed}");
     for line in changed.lines().filter(|l| l.starts_with("built ")) {
         let layouts = stage_layouts(line);
-        let most = [("measure", 1), ("size", 4), ("layout", 2)];
+        let most = [("measure", 2), ("size", 4), ("layout", 2)];
         assert_eq!(layouts.len(), most.len(), "{line}");
         for ((stage, n), (expected, at_most)) in layouts.iter().zip(most) {
             assert!(stage == expected && *n >= 1 && *n <= at_most, "{stage} [{n}]: {line}");
         }
     }
+    let measures: Vec<u32> = changed
+        .lines()
+        .filter(|l| l.starts_with("built "))
+        .map(|l| stage_layouts(l)[0].1)
+        .collect();
+    assert_eq!(measures.iter().sum::<u32>(), 3, "{changed}");
 
     // An output deleted or edited by hand is noticed and rebuilt.
     std::fs::remove_file(out_dir.join("en/a5-print.thumb.png")).unwrap();
@@ -1234,9 +1242,9 @@ fn the_lock_lays_unchanged_jobs_out_once_with_the_same_bytes() {
         stage_layouts(line).into_iter().map(|(stage, n)| format!("{stage} [{n}]")).collect()
     };
     let (first, err) = build(&[]);
-    // The leaflet runs first and measures; the A4 page measures its cells alike (the
-    // same words at the same small size) and takes that measure.
-    assert_eq!(stages_of(&err, "da / a5-leaflet")[0], "measure [1]", "{err}");
+    // The leaflet runs first and measures its headings and its body cells; the A4 page
+    // measures them alike (the same words at the same small size) and takes that.
+    assert_eq!(stages_of(&err, "da / a5-leaflet")[0], "measure [2]", "{err}");
     assert_eq!(stages_of(&err, "da / a4-screen")[0], "measure [0]", "{err}");
     let lock_text = std::fs::read_to_string(&lock_path).unwrap();
     let lock: serde_json::Value = serde_json::from_str(&lock_text).unwrap();
@@ -1264,7 +1272,7 @@ fn the_lock_lays_unchanged_jobs_out_once_with_the_same_bytes() {
     let (_, err) = build(&[]);
     for job in ["da / a4-screen", "da / a5-leaflet"] {
         let stages = stages_of(&err, job);
-        let measured = if job == "da / a5-leaflet" { "measure [1]" } else { "measure [0]" };
+        let measured = if job == "da / a5-leaflet" { "measure [2]" } else { "measure [0]" };
         assert_eq!(stages[0], measured, "{err}");
         assert!(stages[1] == "size [1]" || stages[1] == "size [2]", "{job}: {stages:?}");
     }
@@ -1279,7 +1287,7 @@ fn the_lock_lays_unchanged_jobs_out_once_with_the_same_bytes() {
     lock["jobs"]["en/a4-screen"]["fit"]["body_size"] = serde_json::json!(30.0);
     std::fs::write(&lock_path, serde_json::to_vec(&lock).unwrap()).unwrap();
     let (tampered, err) = build(&[]);
-    assert_eq!(stages_of(&err, "en / a4-screen")[..2], ["lock [1]", "measure [1]"], "{err}");
+    assert_eq!(stages_of(&err, "en / a4-screen")[..2], ["lock [1]", "measure [2]"], "{err}");
     let pdf = |out: &Path| std::fs::read(out.join("en/a4-screen.pdf")).unwrap();
     assert!(pdf(tampered.path()) == pdf(first.path()), "decided afresh, the page is the same");
 
@@ -1317,14 +1325,14 @@ fn layouts_that_differ_only_in_colour_share_the_size_search() {
     let (both, err) = build("a4-print,a4-screen");
     // Ties run in the order of the layouts' names: the print file first.
     let print = layouts_of(&err, "da / a4-print");
-    assert_eq!(print[..2], [("measure".into(), 1), ("size".into(), print[1].1)], "{err}");
+    assert_eq!(print[..2], [("measure".into(), 2), ("size".into(), print[1].1)], "{err}");
     assert!(print[1].1 >= 2, "{err}");
     let screen = layouts_of(&err, "da / a4-screen");
     assert_eq!(screen[..2], [("measure".into(), 0), ("size".into(), 0)], "{err}");
 
     let (alone, err) = build("a4-screen");
     let screen = layouts_of(&err, "da / a4-screen");
-    assert_eq!(screen[..2], [("measure".into(), 1), ("size".into(), print[1].1)], "{err}");
+    assert_eq!(screen[..2], [("measure".into(), 2), ("size".into(), print[1].1)], "{err}");
     let pdf = |out: &Path| std::fs::read(out.join("da/a4-screen.pdf")).unwrap();
     assert!(pdf(both.path()) == pdf(alone.path()), "a shared search gave another page");
 }
