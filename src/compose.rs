@@ -314,8 +314,9 @@ impl<'s> Compose<'s, '_> {
         Some(std::mem::take(&mut self.layouts))
     }
 
-    /// Measures every table cell's words and lines in one compile at the reference
-    /// size (`<flyerpress-measure>`), for [`TableMeasure::solve`]. `None` for a
+    /// Measures every table cell's words and lines at the reference size
+    /// (`<flyerpress-measure>`), the headings and the body cells in a compile each
+    /// (shared, see [`SharedLayouts`]), for [`TableMeasure::solve`]. `None` for a
     /// template that does not measure: it then sets its own widths.
     fn measure_table(&mut self, document: &mut Document) -> Result<Option<TableMeasure>, Error> {
         // The headings and the body cells apart: the body cells' measure is the same in
