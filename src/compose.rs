@@ -423,11 +423,9 @@ impl<'s> Compose<'s, '_> {
         spare_mm: &[f64],
     ) -> Result<Laid<'s>, Error> {
         let request = |spare_mm: Vec<f64>| SizeRequest {
-            body_size,
             probe: false,
             spare_mm,
-            measure: false,
-            part: None,
+            ..SizeRequest::probe(body_size)
         };
         if spare_mm.iter().all(|spare| *spare < MIN_PADDING_MM) {
             return self.compile(document, Some(request(spare_mm.to_vec())));
@@ -637,15 +635,8 @@ impl fit::Content for Tries<'_, '_, '_> {
         {
             solved.solve(measure, body_size, width);
         }
-        let request = SizeRequest {
-            body_size,
-            probe: true,
-            spare_mm: Vec::new(),
-            measure: false,
-            part: None,
-        };
         let mut model = self.document.for_probe();
-        model.style.fit = Some(request);
+        model.style.fit = Some(SizeRequest::probe(body_size));
         // The template reads the widths at the size it lays out only.
         if let Some(solved) = &mut model.style.column_widths {
             solved.keep_only(body_size);

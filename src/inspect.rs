@@ -236,20 +236,23 @@ pub fn smallest(runs: &[TextRun]) -> Option<&TextRun> {
 /// Whether the page is a template's probe page, marked `<flyerpress-probe>`: the
 /// content alone at the size flyerpress asked for (see [`crate::fit`]).
 pub fn is_probe(document: &PagedDocument) -> bool {
-    Label::new(PicoStr::intern("flyerpress-probe"))
-        .is_some_and(|label| document.introspector().query_label(label).is_ok())
+    has_mark(document, "flyerpress-probe")
 }
 
 /// Whether the pages are a template's measuring pages, marked `<flyerpress-measure>`.
 pub fn is_measure(document: &PagedDocument) -> bool {
-    Label::new(PicoStr::intern("flyerpress-measure"))
-        .is_some_and(|label| document.introspector().query_label(label).is_ok())
+    has_mark(document, "flyerpress-measure")
 }
 
 /// Whether measuring pages are of the part of the cells flyerpress asked for, marked
 /// `<flyerpress-measure-part>`; without the mark, they are of every cell.
 pub fn is_measure_part(document: &PagedDocument) -> bool {
-    Label::new(PicoStr::intern("flyerpress-measure-part"))
+    has_mark(document, "flyerpress-measure-part")
+}
+
+/// Whether the document has an element labelled `name`.
+fn has_mark(document: &PagedDocument, name: &str) -> bool {
+    Label::new(PicoStr::intern(name))
         .is_some_and(|label| document.introspector().query_label(label).is_ok())
 }
 

@@ -131,11 +131,9 @@ impl Document {
         };
         style.column_widths = None;
         model.style.fit = Some(SizeRequest {
-            body_size: crate::columns::REFERENCE_PT,
-            probe: true,
-            spare_mm: Vec::new(),
             measure: true,
             part: Some(part),
+            ..SizeRequest::probe(crate::columns::REFERENCE_PT)
         });
         model
     }
@@ -260,6 +258,13 @@ pub enum MeasurePart {
     Headings,
     /// The body cells.
     Cells,
+}
+
+impl SizeRequest {
+    /// The content alone at `body_size`, on a page as tall as it is.
+    pub fn probe(body_size: f64) -> Self {
+        SizeRequest { body_size, probe: true, spare_mm: Vec::new(), measure: false, part: None }
+    }
 }
 
 impl Style {
