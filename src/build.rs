@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::check::CheckOptions;
-use crate::compose::{Clock, Stages};
+use crate::compose::{Clock, Locked, Reference, Stages};
 use crate::content::Review;
 use crate::digest::Parts;
 use crate::error::{Error, Location, Problem};
@@ -438,7 +438,11 @@ impl BuildContext<'_> {
             return Ok(Outcome::Skipped(self.manifest.jobs[&id.key()].clone()));
         }
         let locked = self.lock.get(&id.key(), &inputs);
-        let mut typeset = session.typeset_model(document, &id.layout, locked)?;
+        let reference = match locked {
+            Locked { decided: None, before: None } => self.reference(id)?,
+            _ => None,
+        };
+        let mut typeset = session.typeset_model(document, &id.layout, locked, reference)?;
         let decision = typeset.decision.take().map(|d| Decision { inputs, ..d });
         warnings.extend(typeset.warnings.iter().cloned());
         stages.extend(typeset.stages.iter().copied());
@@ -477,6 +481,20 @@ impl BuildContext<'_> {
             body_size_pt: typeset.fit.map(|fit| fit.body_size_pt),
             smallest_text_pt: typeset.smallest_text_pt,
         })
+    }
+
+    /// The edition in the job's reference layout, with what the lock holds for it.
+    fn reference(&self, id: &JobId) -> Result<Option<Reference<'_>>, Error> {
+        let session = self.session;
+        let Some(name) = session.reference_layout(&id.edition, &id.layout) else {
+            return Ok(None);
+        };
+        let file = &session.project.layouts[name];
+        let document = resolve(&session.project, &id.edition, &file.layout);
+        let profile = file.profile.as_deref().unwrap_or_default();
+        let inputs = self.inputs(&file.file.text, profile, &document.to_json()?);
+        let key = JobId { edition: id.edition.clone(), layout: name.to_string() }.key();
+        Ok(Some(Reference { layout: name, document, recorded: self.lock.get(&key, &inputs) }))
     }
 
     /// Everything a job's typesetting decisions depend on, for the lock: the tool's

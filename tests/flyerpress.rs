@@ -1337,6 +1337,60 @@ fn layouts_that_differ_only_in_colour_share_the_size_search() {
     assert!(pdf(both.path()) == pdf(alone.path()), "a shared search gave another page");
 }
 
+/// Each layout's size search is seeded by the size of its reference layout (of the
+/// same template and sides, the widest): the posters and the one-sided print files
+/// by the A1 poster, the home-printed leaflet by the print-shop one.
+#[test]
+fn the_widest_layout_of_a_template_and_sides_is_the_reference() {
+    let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
+    let reference = |layout| session.reference_layout("da", layout);
+    for layout in ["a2-poster", "a4-print", "a4-screen", "a5-print"] {
+        assert_eq!(reference(layout), Some("a1-poster"), "{layout}");
+    }
+    assert_eq!(reference("a5-leaflet-home"), Some("a5-leaflet"));
+    assert_eq!(reference("a1-poster"), None);
+    assert_eq!(reference("a5-leaflet"), None);
+    assert_eq!(reference("no-such-layout"), None);
+}
+
+/// A job that decides its size starts the search at its reference layout's size,
+/// scaled: next to the answer, so it takes fewer tries than the reference. Built
+/// without the reference, the job runs the reference's search itself, and writes
+/// the same page: what a job writes never depends on which other jobs a build has.
+#[test]
+fn the_size_search_starts_at_the_reference_layouts_size() {
+    let project = project_copy();
+    let dir = project.path();
+    let build = |layouts: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let _ = std::fs::remove_file(dir.join("flyerpress.lock"));
+        // One job at a time, the A1 poster (the largest page) first.
+        let only = ["--lang", "da", "--layout", layouts, "--timings", "--no-previews", "-j", "1"];
+        let output = build_args(dir, out.path(), &only);
+        assert!(output.status.success(), "{}", stderr(&output));
+        (out, stderr(&output))
+    };
+    let layouts_of = |err: &str, job: &str, stages: &[&str]| -> u32 {
+        let line = err.lines().find(|l| l.starts_with(&format!("built {job}:"))).unwrap();
+        let laid = stage_layouts(line);
+        laid.iter().filter(|(stage, _)| stages.contains(&stage.as_str())).map(|(_, n)| n).sum()
+    };
+    let (both, err) = build("a1-poster,a2-poster");
+    let poster = layouts_of(&err, "da / a1-poster", &["size"]);
+    let seeded = layouts_of(&err, "da / a2-poster", &["size"]);
+    assert!(seeded <= 2 && seeded < poster, "A1 {poster} tries, A2 {seeded}:\n{err}");
+    let deciding = ["measure", "size"];
+    let together = layouts_of(&err, "da / a1-poster", &deciding)
+        + layouts_of(&err, "da / a2-poster", &deciding);
+
+    // Alone, the A2 poster measures and searches for the A1 poster too, as many
+    // layouts as the two took together.
+    let (alone, err) = build("a2-poster");
+    assert_eq!(layouts_of(&err, "da / a2-poster", &deciding), together, "{err}");
+    let pdf = |out: &Path| std::fs::read(out.join("da/a2-poster.pdf")).unwrap();
+    assert!(pdf(both.path()) == pdf(alone.path()), "the seed changed the page");
+}
+
 #[test]
 fn an_ejected_project_compiles_to_the_same_page() {
     let project = project_copy();
