@@ -179,6 +179,10 @@ impl BuildReport {
 /// Returns `Err` for invalid input or options (nothing built); job failures are in
 /// the report. `progress` hears of every job as soon as it finishes.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Error> {
+    // The tool's identity (a digest of its executable, every job's fingerprint needs
+    // it) is computed while the project is read and checked: that is most of what a
+    // no-op rebuild does besides.
+    let _ = std::thread::Builder::new().name("identity".into()).spawn(|| identity().len());
     let session = Session::open(&options.project, options.check)?;
     let jobs = plan(&session.project, options)?;
     let out = options.out.clone().unwrap_or_else(|| options.project.join("output"));
