@@ -265,6 +265,7 @@ impl Session {
                     // The lock's decisions did not fit: that layout was in vain.
                     clock.lap(&mut stages, "lock", compose.take_layouts());
                 }
+                let model = document.to_json()?;
                 measure = compose.measure_table(&mut document)?;
                 clock.lap(&mut stages, "measure", compose.take_layouts());
                 // The size the job had before an edit, else its reference layout's.
@@ -273,6 +274,12 @@ impl Session {
                     None => reference.and_then(|r| compose.seed(r, document.style.area().0)),
                 };
                 let searched = compose.search_size(&mut document, measure.as_ref(), first)?;
+                if let Some((fit, _)) = &searched {
+                    // For the jobs whose reference this layout is.
+                    let answer = fit.fits.then_some(fit.body_size_pt);
+                    let key = answer_key(layout_name, &model, first);
+                    self.shared.answers.get_or(key, || Ok(answer))?;
+                }
                 clock.lap(&mut stages, "size", compose.take_layouts());
                 if let Some((fit, _)) = searched.as_ref().filter(|(fit, _)| !fit.fits) {
                     return Err(overflow(*fit));
@@ -401,23 +408,22 @@ impl<'s> Compose<'s, '_> {
     /// nothing out a second time. `None` where the reference has no size that fits.
     fn seed(&mut self, reference: Reference, width: Abs) -> Option<f64> {
         let Reference { layout, mut document, recorded } = reference;
-        let size = match recorded.decided {
-            Some(decided) => decided.fit.body_size,
-            None => {
-                let mut compose =
-                    Compose { session: self.session, layout_name: layout, layouts: 0 };
-                let first = recorded.before.map(|before| before.fit.body_size);
-                let searched = compose.measure_table(&mut document).and_then(|measure| {
-                    compose.search_size(&mut document, measure.as_ref(), first)
-                });
-                self.layouts += compose.layouts;
-                match searched {
-                    Ok(Some((fit, _))) if fit.fits => fit.body_size_pt,
-                    _ => return None,
-                }
-            }
-        };
-        Some(size * (width / document.style.area().0))
+        let scale = width / document.style.area().0;
+        if let Some(decided) = recorded.decided {
+            return Some(decided.fit.body_size * scale);
+        }
+        let first = recorded.before.map(|before| before.fit.body_size);
+        let key = answer_key(layout, &document.to_json().ok()?, first);
+        let session = self.session;
+        let answer = session.shared.answers.get_or(key, || {
+            let mut compose = Compose { session, layout_name: layout, layouts: 0 };
+            let measure = compose.measure_table(&mut document);
+            let searched = measure
+                .and_then(|measure| compose.search_size(&mut document, measure.as_ref(), first));
+            self.layouts += compose.layouts;
+            Ok(searched?.map(|(fit, _)| fit).filter(|fit| fit.fits).map(|fit| fit.body_size_pt))
+        });
+        Some(answer.ok()?? * scale)
     }
 
     /// Searches the body size by laying out the content alone at each size tried;
@@ -637,6 +643,22 @@ impl<'s> Compose<'s, '_> {
 pub struct SharedLayouts {
     measures: Shared<Option<(Vec<PageLines>, bool)>>,
     probes: Shared<Option<ProbePages>>,
+    /// The size each search found (`None`: none that fits), keyed by the layout, the
+    /// model and the first try ([`answer_key`]): the seeds of the jobs whose reference
+    /// layout searched, so that each reference's answer is worked out once.
+    answers: Shared<Option<f64>>,
+}
+
+/// The key of a size search's answer in [`SharedLayouts`]: the layout's name, the
+/// model as resolved (before the cells are measured) and where the search starts.
+fn answer_key(layout_name: &str, model: &[u8], first: Option<f64>) -> [u8; 32] {
+    Sha256::new()
+        .chain_update(layout_name.as_bytes())
+        .chain_update([0])
+        .chain_update(model)
+        .chain_update(first.map_or([0xff; 8], f64::to_le_bytes))
+        .finalize()
+        .into()
 }
 
 /// A probe's pages as the size search reads them: the height of each and where
