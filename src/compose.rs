@@ -200,17 +200,20 @@ impl Session {
     /// The layout whose size, found for an edition, seeds the size search of
     /// `layout_name` for that edition (scaled by their text widths): of the layouts
     /// made for the edition with the same template and as many sides, the one with
-    /// the widest text area (the first by name where they tie). `None` where that is
-    /// `layout_name` itself.
+    /// the widest text area (the first by name where they tie), where that is wider
+    /// than `layout_name`'s. (Layouts as wide as each other search alike: where they
+    /// differ only in what the probes do not show, they share one search anyway.)
     ///
     /// Content set at a size scales with the page, so the seed is the answer or next to
     /// it: on the shipped layouts, the A2 poster's seed from the A1 poster is the
-    /// answer for 11 of 14 editions and 0.1 pt off for the rest. The seed depends only
-    /// on the two jobs' inputs, never on which jobs a build runs or in what order.
+    /// answer for 11 of 14 editions and 0.1 pt off for the rest. The seed depends on
+    /// the inputs of the two jobs and on the lock, never on which jobs a build runs or
+    /// in what order. (Once a job is in the lock, its own entry fixes its decisions:
+    /// a later change to its reference does not reach them.)
     pub fn reference_layout(&self, edition: &str, layout_name: &str) -> Option<&str> {
         let layout = &self.project.layouts.get(layout_name)?.layout;
         let width = |l: &Layout| l.page.size_mm().0 - 2.0 * l.page.margin_mm;
-        let (name, _) = self
+        let (name, reference) = self
             .project
             .layouts
             .iter()
@@ -222,7 +225,7 @@ impl Session {
             .max_by(|(a, x), (b, y)| {
                 width(&x.layout).total_cmp(&width(&y.layout)).then(b.cmp(a))
             })?;
-        (name != layout_name).then_some(name.as_str())
+        (width(&reference.layout) > width(layout)).then_some(name.as_str())
     }
 
     /// Lays out a resolved document model: measures the table's cells, chooses the
@@ -409,6 +412,8 @@ impl<'s> Compose<'s, '_> {
     fn seed(&mut self, reference: Reference, width: Abs) -> Option<f64> {
         let Reference { layout, mut document, recorded } = reference;
         let scale = width / document.style.area().0;
+        // (A decided size whose pages turn out not to fit makes the reference's job
+        // decide afresh; as a seed it is still near the answer.)
         if let Some(decided) = recorded.decided {
             return Some(decided.fit.body_size * scale);
         }
