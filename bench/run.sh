@@ -30,20 +30,29 @@ project=$work
 echo "flyerpress $("$bin" --version | cut -d' ' -f2) on $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 echo
 
-# The cold build three times, from no outputs and no lock: this machine's speed
-# drifts by a fifth between minutes, so the median counts (and the runs are shown).
-runs=()
-for run in 1 2 3; do
+# A build deciding every job (no outputs, no lock), and one from a clean output folder
+# with the lock the first wrote. This machine's speed drifts by a fifth between
+# minutes: each is run again just before and after the CLI run it is compared with.
+cold() {
   rm -rf "$work/out" "$project/flyerpress.lock"
   measure "$bin" build --project "$project" --out "$work/out" --timings
-  runs+=("$secs")
-  full_rss=$(( rss > ${full_rss:-0} ? rss : ${full_rss:-0} ))
-done
-full=$(printf '%s\n' "${runs[@]}" | sort -n | sed -n 2p)
+  full_rss=$((rss > ${full_rss:-0} ? rss : ${full_rss:-0}))
+  colds+=("$secs")
+}
+with_lock() {
+  rm -rf "$work/out-locked" && cp "$work/lock" "$project/flyerpress.lock"
+  measure "$bin" build --project "$project" --out "$work/out-locked" --timings
+  lockeds+=("$secs")
+}
+mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (a + b) / 2 }'; }
+colds=() lockeds=()
+cold
+cp "$project/flyerpress.lock" "$work/lock"
 cp "$work/err" "$work/full-err"
 jobs=$(sed -nE 's/^([0-9]+) jobs:.*/\1/p' "$work/full-err")
+full=${colds[0]}
 files=$(find "$work/out" -type f ! -name manifest.json ! -name index.html | wc -l)
-echo "cold full build:     $(printf %6.2f "$full") s (median of ${runs[*]} s)  $jobs documents, $(ms "$full" "$jobs") ms/document  $files files  peak RSS $(mib "$full_rss") MiB"
+echo "cold full build:     $(printf %6.2f "${colds[0]}") s  $jobs documents, $(ms "${colds[0]}" "$jobs") ms/document  $files files  peak RSS $(mib "$full_rss") MiB"
 # CPU time per stage, summed over the jobs (each job runs its stages on one core), and
 # the layouts (Typst compiles) of the stages that lay the document out.
 awk -F'[()]' '/^built / { n = split($(NF-1), stages, ", "); for (i = 1; i <= n; i++) { k = split(stages[i], kv, " "); sum[kv[1]] += kv[2]; total += kv[2]; if (k > 2) { gsub(/[][]/, "", kv[3]); layouts[kv[1]] += kv[3]; all += kv[3] } } }
@@ -51,9 +60,8 @@ awk -F'[()]' '/^built / { n = split($(NF-1), stages, ", "); for (i = 1; i <= n; 
         printf "  layouts per document:"; for (s in layouts) printf " %s %.2f", s, layouts[s] / '"$jobs"'; printf "; total %.2f\n", all / '"$jobs"' }' "$work/full-err"
 
 # A clean clone of a project with its lock committed: no outputs, every decision kept.
-measure "$bin" build --project "$project" --out "$work/out-locked" --timings
-locked=$secs
-echo "cold build with flyerpress.lock (no outputs, the decisions of the build above): $(printf %6.2f "$locked") s  $(ms "$locked" "$jobs") ms/document  peak RSS $(mib "$rss") MiB"
+with_lock
+echo "cold build with flyerpress.lock (no outputs, the decisions of the build above): $(printf %6.2f "${lockeds[0]}") s  $(ms "${lockeds[0]}" "$jobs") ms/document  peak RSS $(mib "$rss") MiB"
 if diff -r -q -x manifest.json -x index.html "$work/out" "$work/out-locked" >/dev/null; then
   echo "  its files are byte for byte those of the build above"
 else
@@ -91,8 +99,11 @@ if command -v typst >/dev/null 2>&1; then
     done
   done
   processes=$(wc -l <"$commands")
+  with_lock
   measure xargs -P 2 -I{} sh -c {} <"$commands"
   given=$secs
+  with_lock
+  locked=$(mean "${lockeds[1]}" "${lockeds[2]}")
   python3 - "$cli" <<'PY'
 import json, pathlib, sys
 for path in pathlib.Path(sys.argv[1]).glob("*/document.json"):
@@ -100,10 +111,15 @@ for path in pathlib.Path(sys.argv[1]).glob("*/document.json"):
     model["style"].pop("fit", None)
     path.write_text(json.dumps(model))
 PY
+  cold
   measure xargs -P 2 -I{} sh -c {} <"$commands"
   searched=$secs
-  echo "typst CLI, template searches the size: $(printf %6.2f "$searched") s  $processes processes for the same $jobs documents; CLI time / flyerpress time: $(awk -v a="$searched" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
-  echo "typst CLI, size given:                 $(printf %6.2f "$given") s  CLI time / flyerpress time with the lock (the decisions given too): $(awk -v a="$given" -v b="$locked" 'BEGIN { printf "%.2f", a / b }'); / flyerpress time deciding: $(awk -v a="$given" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
+  cold
+  full=$(mean "${colds[1]}" "${colds[2]}")
+  echo "typst CLI, template searches the size: $(printf %6.2f "$searched") s  $processes processes for the same $jobs documents"
+  echo "  flyerpress deciding every job, just before and after: ${colds[1]} and ${colds[2]} s; CLI time / flyerpress time: $(awk -v a="$searched" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
+  echo "typst CLI, size given:                 $(printf %6.2f "$given") s"
+  echo "  flyerpress with the lock (the decisions given too), just before and after: ${lockeds[1]} and ${lockeds[2]} s; CLI time / flyerpress time: $(awk -v a="$given" -v b="$locked" 'BEGIN { printf "%.2f", a / b }'); / flyerpress deciding: $(awk -v a="$given" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
 else
   echo "typst CLI:           not installed (cargo install --locked typst-cli), comparison skipped"
 fi
