@@ -13,13 +13,15 @@ bin=$PWD/target/release/flyerpress
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# Runs a command, stores wall seconds in $secs and peak RSS in KiB in $rss.
+# Runs a command, stores wall seconds in $secs, CPU seconds (user and system, its
+# children's too) in $cpu and peak RSS in KiB in $rss.
 measure() {
-  /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/stdout" 2>"$work/err" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" >"$work/stdout" 2>"$work/err" || {
     cat "$work/err" >&2
     return 1
   }
-  read -r secs rss <"$work/time"
+  read -r secs rss user system <"$work/time"
+  cpu=$(awk -v u="$user" -v s="$system" 'BEGIN { printf "%.2f", u + s }')
 }
 ms() { awk -v s="$1" -v n="$2" 'BEGIN { printf "%.0f", 1000 * s / n }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
@@ -37,15 +39,16 @@ cold() {
   rm -rf "$work/out" "$project/flyerpress.lock"
   measure "$bin" build --project "$project" --out "$work/out" --timings
   full_rss=$((rss > ${full_rss:-0} ? rss : ${full_rss:-0}))
-  colds+=("$secs")
+  colds+=("$secs") cold_cpus+=("$cpu")
 }
 with_lock() {
   rm -rf "$work/out-locked" && cp "$work/lock" "$project/flyerpress.lock"
   measure "$bin" build --project "$project" --out "$work/out-locked" --timings
-  lockeds+=("$secs")
+  lockeds+=("$secs") locked_cpus+=("$cpu")
 }
 mean() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (a + b) / 2 }'; }
-colds=() lockeds=()
+colds=() lockeds=() cold_cpus=() locked_cpus=()
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 cold
 cp "$project/flyerpress.lock" "$work/lock"
 cp "$work/err" "$work/full-err"
@@ -101,7 +104,7 @@ if command -v typst >/dev/null 2>&1; then
   processes=$(wc -l <"$commands")
   with_lock
   measure xargs -P 2 -I{} sh -c {} <"$commands"
-  given=$secs
+  given=$secs given_cpu=$cpu
   with_lock
   locked=$(mean "${lockeds[1]}" "${lockeds[2]}")
   python3 - "$cli" <<'PY'
@@ -113,13 +116,15 @@ for path in pathlib.Path(sys.argv[1]).glob("*/document.json"):
 PY
   cold
   measure xargs -P 2 -I{} sh -c {} <"$commands"
-  searched=$secs
+  searched=$secs searched_cpu=$cpu
   cold
   full=$(mean "${colds[1]}" "${colds[2]}")
   echo "typst CLI, template searches the size: $(printf %6.2f "$searched") s  $processes processes for the same $jobs documents"
-  echo "  flyerpress deciding every job, just before and after: ${colds[1]} and ${colds[2]} s; CLI time / flyerpress time: $(awk -v a="$searched" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
+  echo "  flyerpress deciding every job, just before and after: ${colds[1]} and ${colds[2]} s; CLI time / flyerpress time: $(ratio "$searched" "$full")"
+  echo "  CPU time: CLI $searched_cpu s, flyerpress ${cold_cpus[1]} and ${cold_cpus[2]} s: $(ratio "$searched_cpu" "$(mean "${cold_cpus[1]}" "${cold_cpus[2]}")")"
   echo "typst CLI, size given:                 $(printf %6.2f "$given") s"
-  echo "  flyerpress with the lock (the decisions given too), just before and after: ${lockeds[1]} and ${lockeds[2]} s; CLI time / flyerpress time: $(awk -v a="$given" -v b="$locked" 'BEGIN { printf "%.2f", a / b }'); / flyerpress deciding: $(awk -v a="$given" -v b="$full" 'BEGIN { printf "%.2f", a / b }')"
+  echo "  flyerpress with the lock (the decisions given too), just before and after: ${lockeds[1]} and ${lockeds[2]} s; CLI time / flyerpress time: $(ratio "$given" "$locked"); / flyerpress deciding: $(ratio "$given" "$full")"
+  echo "  CPU time: CLI $given_cpu s, flyerpress with the lock ${locked_cpus[1]} and ${locked_cpus[2]} s: $(ratio "$given_cpu" "$(mean "${locked_cpus[1]}" "${locked_cpus[2]}")")"
 else
   echo "typst CLI:           not installed (cargo install --locked typst-cli), comparison skipped"
 fi
