@@ -9,6 +9,9 @@
 //! untouched; for a sheet to print at home it asks viewers to print at actual size and,
 //! with a back, duplex with the layout's flip.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use lopdf::{Dictionary, Document, Object, Stream, dictionary};
 
 use crate::content::Date;
@@ -155,6 +158,23 @@ pub fn check_cmyk_profile(profile: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// The output profile as a compressed CMYK ICC stream. Every print file of a build
+/// embeds the same profile, so it is compressed once (about a millisecond a file
+/// otherwise) and the stream copied.
+fn icc_stream(profile: &[u8]) -> Result<Stream, String> {
+    static COMPRESSED: OnceLock<Mutex<HashMap<[u8; 32], Stream>>> = OnceLock::new();
+    let key = sha256(profile);
+    let compressed = COMPRESSED.get_or_init(Default::default);
+    if let Some(stream) = compressed.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(stream.clone());
+    }
+    let mut icc =
+        Stream::new(dictionary! { "N" => 4, "Alternate" => "DeviceCMYK" }, profile.to_vec());
+    icc.compress().map_err(|e| format!("failed to compress the ICC profile: {e}"))?;
+    compressed.lock().unwrap_or_else(|e| e.into_inner()).insert(key, icc.clone());
+    Ok(icc)
+}
+
 fn make_pdfx(document: &mut Document, pdfx: &PdfX) -> Result<(), String> {
     document.version = "1.6".into();
     each_page(document, |page| {
@@ -167,10 +187,7 @@ fn make_pdfx(document: &mut Document, pdfx: &PdfX) -> Result<(), String> {
         }
         Ok(())
     })?;
-    let mut icc =
-        Stream::new(dictionary! { "N" => 4, "Alternate" => "DeviceCMYK" }, pdfx.profile.to_vec());
-    icc.compress().map_err(|e| format!("failed to compress the ICC profile: {e}"))?;
-    let icc = document.add_object(icc);
+    let icc = document.add_object(icc_stream(&pdfx.profile)?);
     let intent = &pdfx.intent;
     let intent = document.add_object(dictionary! {
         "Type" => "OutputIntent",
