@@ -517,6 +517,39 @@ impl<'s> Compose<'s, '_> {
         if spare_mm.iter().all(|spare| *spare < MIN_PADDING_MM) {
             return self.compile(document, Some(request(spare_mm.to_vec())));
         }
+        // The padding depends only on the heights the pages leave, which what the
+        // probes do not show (colours, bleed, the sheet) does not change: a layout that
+        // differs from another only there takes the padding it found, and lays its
+        // pages out once.
+        let mut model = document.for_probe();
+        model.style.fit = Some(request(spare_mm.to_vec()));
+        let (key, _) = self.shared_key(&model)?;
+        let session = self.session;
+        let mut filled = None;
+        let padding = session.shared.fills.get_or(key, || {
+            filled = Some(self.fill(document, body_size, spare_mm)?);
+            Ok(document.style.fit.as_ref().map(|fit| fit.spare_mm.clone()).unwrap_or_default())
+        })?;
+        match filled {
+            Some(laid) => Ok(laid),
+            None => self.compile(document, Some(request(padding))),
+        }
+    }
+
+    /// Lays the pages out at `body_size` with the row padding that fills them: the
+    /// spare heights first, then aimed by what the table grew per millimetre given,
+    /// until every side is left at most [`SETTLED_MM`] (four layouts at most).
+    fn fill(
+        &mut self,
+        document: &mut Document,
+        body_size: f64,
+        spare_mm: &[f64],
+    ) -> Result<Laid<'s>, Error> {
+        let request = |spare_mm: Vec<f64>| SizeRequest {
+            probe: false,
+            spare_mm,
+            ..SizeRequest::probe(body_size)
+        };
         let sides = spare_mm.len();
         // Per side: the most padding known to fit (at first none: the size was searched
         // without), the least known not to.
@@ -626,16 +659,22 @@ impl<'s> Compose<'s, '_> {
         shared: &Shared<T>,
         read: impl FnOnce(&PagedDocument) -> T,
     ) -> Result<T, Error> {
+        let (key, json) = self.shared_key(model)?;
+        shared.get_or(key, || self.compile_json(json, model).map(|(_, paged, _)| read(&paged)))
+    }
+
+    /// The key of a model in [`SharedLayouts`] (a SHA-256 of the template's name and
+    /// the model's JSON), and the JSON.
+    fn shared_key(&self, model: &Document) -> Result<([u8; 32], Vec<u8>), Error> {
         let json = model.to_json()?;
-        let session = self.session;
-        let template = &session.project.layouts[self.layout_name].layout.template;
-        let key: [u8; 32] = Sha256::new()
+        let template = &self.session.project.layouts[self.layout_name].layout.template;
+        let key = Sha256::new()
             .chain_update(template.as_bytes())
             .chain_update([0])
             .chain_update(&json)
             .finalize()
             .into();
-        shared.get_or(key, || self.compile_json(json, model).map(|(_, paged, _)| read(&paged)))
+        Ok((key, json))
     }
 }
 
@@ -652,6 +691,9 @@ pub struct SharedLayouts {
     /// model and the first try ([`answer_key`]): the seeds of the jobs whose reference
     /// layout searched, so that each reference's answer is worked out once.
     answers: Shared<Option<f64>>,
+    /// The row padding each side was given (`style.fit.spare_mm`), keyed by the probe
+    /// form of the pages at their size and spare heights.
+    fills: Shared<Vec<f64>>,
 }
 
 /// The key of a size search's answer in [`SharedLayouts`]: the layout's name, the

@@ -1391,6 +1391,37 @@ fn the_size_search_starts_at_the_reference_layouts_size() {
     assert!(pdf(both.path()) == pdf(alone.path()), "the seed changed the page");
 }
 
+/// The two leaflets differ only in what the probes do not show (the sheet, bleed):
+/// the second takes the first's search and its row padding, and lays its pages out
+/// once, where the first needed two layouts to fill them; built alone it needs the
+/// same two, and writes the same bytes.
+#[test]
+fn layouts_that_differ_only_in_the_sheet_share_the_row_padding() {
+    let project = project_copy();
+    let dir = project.path();
+    let build = |layouts: &str| {
+        let out = tempfile::tempdir().unwrap();
+        let _ = std::fs::remove_file(dir.join("flyerpress.lock"));
+        let only = ["--lang", "da", "--layout", layouts, "--timings", "--no-previews", "-j", "1"];
+        let output = build_args(dir, out.path(), &only);
+        assert!(output.status.success(), "{}", stderr(&output));
+        (out, stderr(&output))
+    };
+    let laid_out = |err: &str, job: &str| -> u32 {
+        let line = err.lines().find(|l| l.starts_with(&format!("built {job}:"))).unwrap();
+        stage_layouts(line).into_iter().find(|(stage, _)| stage == "layout").unwrap().1
+    };
+    // The sheet is the larger paper: its job runs first.
+    let (both, err) = build("a5-leaflet,a5-leaflet-home");
+    assert_eq!(laid_out(&err, "da / a5-leaflet-home"), 2, "{err}");
+    assert_eq!(laid_out(&err, "da / a5-leaflet"), 1, "{err}");
+
+    let (alone, err) = build("a5-leaflet");
+    assert_eq!(laid_out(&err, "da / a5-leaflet"), 2, "{err}");
+    let pdf = |out: &Path| std::fs::read(out.join("da/a5-leaflet.pdf")).unwrap();
+    assert!(pdf(both.path()) == pdf(alone.path()), "a shared padding gave another page");
+}
+
 #[test]
 fn an_ejected_project_compiles_to_the_same_page() {
     let project = project_copy();
