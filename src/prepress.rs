@@ -187,7 +187,7 @@ fn make_pdfx(document: &mut Document, pdfx: &PdfX) -> Result<(), String> {
         }
         Ok(())
     })?;
-    let icc = document.add_object(icc_stream(&pdfx.profile)?);
+    let icc = document.add_object(icc_stream(pdfx.profile)?);
     let intent = &pdfx.intent;
     let intent = document.add_object(dictionary! {
         "Type" => "OutputIntent",
