@@ -509,11 +509,7 @@ impl<'s> Compose<'s, '_> {
         body_size: f64,
         spare_mm: &[f64],
     ) -> Result<Laid<'s>, Error> {
-        let request = |spare_mm: Vec<f64>| SizeRequest {
-            probe: false,
-            spare_mm,
-            ..SizeRequest::probe(body_size)
-        };
+        let request = |spare_mm: Vec<f64>| SizeRequest::page(body_size, spare_mm);
         if spare_mm.iter().all(|spare| *spare < MIN_PADDING_MM) {
             return self.compile(document, Some(request(spare_mm.to_vec())));
         }
@@ -545,11 +541,7 @@ impl<'s> Compose<'s, '_> {
         body_size: f64,
         spare_mm: &[f64],
     ) -> Result<Laid<'s>, Error> {
-        let request = |spare_mm: Vec<f64>| SizeRequest {
-            probe: false,
-            spare_mm,
-            ..SizeRequest::probe(body_size)
-        };
+        let request = |spare_mm: Vec<f64>| SizeRequest::page(body_size, spare_mm);
         let sides = spare_mm.len();
         // Per side: the most padding known to fit (at first none: the size was searched
         // without), the least known not to.

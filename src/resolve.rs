@@ -265,6 +265,11 @@ impl SizeRequest {
     pub fn probe(body_size: f64) -> Self {
         SizeRequest { body_size, probe: true, spare_mm: Vec::new(), measure: false, part: None }
     }
+
+    /// The pages at `body_size`, each side's table rows padded to take `spare_mm` more.
+    pub fn page(body_size: f64, spare_mm: Vec<f64>) -> Self {
+        SizeRequest { probe: false, spare_mm, ..Self::probe(body_size) }
+    }
 }
 
 impl Style {

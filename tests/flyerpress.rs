@@ -1156,6 +1156,23 @@ fn stage_layouts(line: &str) -> Vec<(String, u32)> {
         .collect()
 }
 
+/// The layouts of each stage of one job (`da / a4-screen`), from `--timings` output.
+fn job_layouts(err: &str, job: &str) -> Vec<(String, u32)> {
+    let line = err.lines().find(|l| l.starts_with(&format!("built {job}:")));
+    stage_layouts(line.unwrap_or_else(|| panic!("no `built {job}:` line in:\n{err}")))
+}
+
+/// Builds the `da` edition in `layouts` without the lock (every job decides), one job
+/// at a time (the larger paper first), with `--timings`: the outputs and stderr.
+fn build_da_deciding(dir: &Path, layouts: &str) -> (tempfile::TempDir, String) {
+    let out = tempfile::tempdir().unwrap();
+    let _ = std::fs::remove_file(dir.join("flyerpress.lock"));
+    let only = ["--lang", "da", "--layout", layouts, "--timings", "--no-previews", "-j", "1"];
+    let output = build_args(dir, out.path(), &only);
+    assert!(output.status.success(), "{}", stderr(&output));
+    (out, stderr(&output))
+}
+
 fn count(err: &str, word: &str) -> usize {
     err.lines().filter(|l| l.starts_with(word)).count()
 }
@@ -1238,8 +1255,7 @@ fn the_lock_lays_unchanged_jobs_out_once_with_the_same_bytes() {
         (out, stderr(&output))
     };
     let stages_of = |err: &str, job: &str| -> Vec<String> {
-        let line = err.lines().find(|l| l.starts_with(&format!("built {job}:"))).unwrap();
-        stage_layouts(line).into_iter().map(|(stage, n)| format!("{stage} [{n}]")).collect()
+        job_layouts(err, job).into_iter().map(|(stage, n)| format!("{stage} [{n}]")).collect()
     };
     let (first, err) = build(&[]);
     // The leaflet runs first and measures its headings and its body cells; the A4 page
@@ -1309,19 +1325,8 @@ fn the_lock_lays_unchanged_jobs_out_once_with_the_same_bytes() {
 fn layouts_that_differ_only_in_colour_share_the_size_search() {
     let project = project_copy();
     let dir = project.path();
-    let build = |layouts: &str| {
-        let out = tempfile::tempdir().unwrap();
-        let _ = std::fs::remove_file(dir.join("flyerpress.lock"));
-        // One job at a time: which job lays out first is then the order's.
-        let only = ["--lang", "da", "--layout", layouts, "--timings", "--no-previews", "-j", "1"];
-        let output = build_args(dir, out.path(), &only);
-        assert!(output.status.success(), "{}", stderr(&output));
-        (out, stderr(&output))
-    };
-    let layouts_of = |err: &str, job: &str| -> Vec<(String, u32)> {
-        let line = err.lines().find(|l| l.starts_with(&format!("built {job}:"))).unwrap();
-        stage_layouts(line)
-    };
+    let build = |layouts: &str| build_da_deciding(dir, layouts);
+    let layouts_of = job_layouts;
     let (both, err) = build("a4-print,a4-screen");
     // Ties run in the order of the layouts' names: the print file first.
     let print = layouts_of(&err, "da / a4-print");
@@ -1361,18 +1366,9 @@ fn the_widest_layout_of_a_template_and_sides_is_the_reference() {
 fn the_size_search_starts_at_the_reference_layouts_size() {
     let project = project_copy();
     let dir = project.path();
-    let build = |layouts: &str| {
-        let out = tempfile::tempdir().unwrap();
-        let _ = std::fs::remove_file(dir.join("flyerpress.lock"));
-        // One job at a time, the A1 poster (the largest page) first.
-        let only = ["--lang", "da", "--layout", layouts, "--timings", "--no-previews", "-j", "1"];
-        let output = build_args(dir, out.path(), &only);
-        assert!(output.status.success(), "{}", stderr(&output));
-        (out, stderr(&output))
-    };
+    let build = |layouts: &str| build_da_deciding(dir, layouts);
     let layouts_of = |err: &str, job: &str, stages: &[&str]| -> u32 {
-        let line = err.lines().find(|l| l.starts_with(&format!("built {job}:"))).unwrap();
-        let laid = stage_layouts(line);
+        let laid = job_layouts(err, job);
         laid.iter().filter(|(stage, _)| stages.contains(&stage.as_str())).map(|(_, n)| n).sum()
     };
     let (both, err) = build("a1-poster,a2-poster");
@@ -1399,17 +1395,9 @@ fn the_size_search_starts_at_the_reference_layouts_size() {
 fn layouts_that_differ_only_in_the_sheet_share_the_row_padding() {
     let project = project_copy();
     let dir = project.path();
-    let build = |layouts: &str| {
-        let out = tempfile::tempdir().unwrap();
-        let _ = std::fs::remove_file(dir.join("flyerpress.lock"));
-        let only = ["--lang", "da", "--layout", layouts, "--timings", "--no-previews", "-j", "1"];
-        let output = build_args(dir, out.path(), &only);
-        assert!(output.status.success(), "{}", stderr(&output));
-        (out, stderr(&output))
-    };
+    let build = |layouts: &str| build_da_deciding(dir, layouts);
     let laid_out = |err: &str, job: &str| -> u32 {
-        let line = err.lines().find(|l| l.starts_with(&format!("built {job}:"))).unwrap();
-        stage_layouts(line).into_iter().find(|(stage, _)| stage == "layout").unwrap().1
+        job_layouts(err, job).into_iter().find(|(stage, _)| stage == "layout").unwrap().1
     };
     // The sheet is the larger paper: its job runs first.
     let (both, err) = build("a5-leaflet,a5-leaflet-home");
