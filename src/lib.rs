@@ -1,47 +1,39 @@
 //! flyerpress turns multilingual YAML content into print-ready leaflets and posters.
 //!
-//! The pipeline, one module a stage: [`project`] loads content and layouts, [`check`]
-//! validates that they fit together, [`resolve`] merges one edition and one layout
-//! into a document model, [`compose`] lays it out as pages with Typst ([`typeset`]
-//! holds the Typst world; [`columns`] chooses the column widths and [`fit`] the body
-//! size), [`export`] writes PDF, SVG or PNG bytes, and [`mod@write`] puts them in
-//! place atomically. A [`session`] is a project opened and checked, with the
-//! typesetter its jobs share; [`mod@build`] drives the stages for every edition x
-//! layout in parallel.
+//! The pipeline, one folder a stage, each depending only on those above it:
+//!
+//! - [`input`]: the project's files read and parsed: settings, facts, translations,
+//!   layouts, palettes, templates, each language's rules.
+//! - [`model`]: one edition merged with one layout into the document model a template
+//!   reads ([`model::resolve`]), with the text hyphenated and the pages imposed.
+//! - [`typeset`]: the model laid out as pages with Typst ([`typeset::world`]): the
+//!   cells measured, the column widths solved, the body size searched, the rows
+//!   padded ([`typeset::compose`]), and the decisions kept in the lock.
+//! - [`output`]: the pages exported as PDF, SVG and PNG, prepared for print, named,
+//!   recorded in the manifest and listed in the gallery.
+//! - [`driver`]: the commands' work: check a project, open a [`Session`], build every
+//!   edition x layout in parallel, combine shards, eject, translation status.
+//! - [`live`]: rebuilding on change (`watch`) and serving the gallery (`serve`).
+//!
+//! Beside the stages, shared by all of them: [`error`], [`digest`], [`mod@write`]
+//! (atomic writes), [`xml`] (escaping), [`contract`] (what the template and the code
+//! agree on) and [`identity`] (the build's identity, fixed at compile time).
 
-pub mod build;
-pub mod check;
-pub mod columns;
-pub mod combine;
-pub mod compose;
-pub mod content;
+pub mod contract;
 pub mod digest;
-pub mod eject;
 pub mod error;
-pub mod export;
-pub mod fit;
-pub mod gallery;
-pub mod hyphenate;
-pub mod impose;
-pub mod inspect;
-pub mod keys;
-pub mod layout;
-pub mod load;
-pub mod locale;
-pub mod lock;
-pub mod manifest;
-pub mod markup;
-pub mod prepress;
-pub mod project;
-pub mod resolve;
-pub mod serve;
-pub mod session;
-pub mod status;
-pub mod typeset;
-pub mod watch;
+pub mod identity;
 pub mod write;
+pub mod xml;
 
-pub use build::{BuildOptions, BuildReport, JobReport, Progress, build};
-pub use check::CheckOptions;
+pub mod driver;
+pub mod input;
+pub mod live;
+pub mod model;
+pub mod output;
+pub mod typeset;
+
+pub use driver::build::{BuildOptions, BuildReport, JobReport, Progress, build};
+pub use driver::check::CheckOptions;
+pub use driver::session::Session;
 pub use error::{Error, Location, Problem};
-pub use session::Session;

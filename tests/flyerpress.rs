@@ -2,7 +2,9 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod architecture;
 mod common;
+mod docs;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -256,10 +258,13 @@ fn list_shows_editions_and_layouts() {
 }
 
 /// The Danish edition laid out through the library, for checks on the page itself.
-fn danish_runs() -> (Vec<flyerpress::inspect::TextRun>, flyerpress::fit::Fit) {
+fn danish_runs() -> (Vec<flyerpress::typeset::inspect::TextRun>, flyerpress::typeset::fit::Fit) {
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     let typeset = session.typeset("da", "a4-screen").unwrap();
-    (flyerpress::inspect::text_runs(&typeset.paged), typeset.fit.expect("a size was chosen"))
+    (
+        flyerpress::typeset::inspect::text_runs(&typeset.paged),
+        typeset.fit.expect("a size was chosen"),
+    )
 }
 
 #[test]
@@ -406,7 +411,7 @@ fn right_to_left_editions_mirror_the_columns() {
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     for lang in ["ar", "fa"] {
         let typeset = session.typeset(lang, "a4-screen").unwrap();
-        let runs = flyerpress::inspect::text_runs(&typeset.paged);
+        let runs = flyerpress::typeset::inspect::text_runs(&typeset.paged);
         let strings = &session.project.editions[lang].strings;
         let find = |key: &str| {
             let heading = strings.get(key).unwrap();
@@ -428,8 +433,9 @@ fn right_to_left_editions_mirror_the_columns() {
         assert!(title.x_mm + title.width_mm > 297.0 - 9.0 - 80.0, "{lang}: title not at the right");
     }
     let session_da = flyerpress::Session::open(&repo(), Default::default()).unwrap();
-    let runs =
-        flyerpress::inspect::text_runs(&session_da.typeset("da", "a4-screen").unwrap().paged);
+    let runs = flyerpress::typeset::inspect::text_runs(
+        &session_da.typeset("da", "a4-screen").unwrap().paged,
+    );
     let x = |t: &str| runs.iter().find(|r| r.text.contains(t)).unwrap().x_mm;
     assert!(x("Messengersystem") < x("serverplacering"), "left-to-right order is kept for da");
 }
@@ -580,8 +586,8 @@ fn a_new_language_file_builds_with_defaults_and_a_warning() {
     // The stamp: the code from the file name, the base edition's date as the locale
     // writes it, the draft mark.
     let text = pdf_text(&out.path().join("eo/a4-screen.pdf"));
-    let date = flyerpress::content::Date { year: 2026, month: 11, day: 27 };
-    let date = flyerpress::locale::EditionLocale::parse("eo").unwrap().format_date(date);
+    let date = flyerpress::input::content::Date { year: 2026, month: 11, day: 27 };
+    let date = flyerpress::input::locale::EditionLocale::parse("eo").unwrap().format_date(date);
     let stamp = format!("Version:EO-{date}·Draft");
     assert!(squeeze(&text).contains(&stamp), "`{stamp}` not in {text}");
 }
@@ -598,7 +604,7 @@ fn a_fact_changes_in_one_place_for_every_edition() {
     let layout = &session.project.layouts["a4-screen"].layout;
     let row = session.project.facts.sections["chat"].get_index_of("threema").unwrap();
     for lang in session.project.editions.keys() {
-        let document = flyerpress::resolve::resolve(&session.project, lang, layout);
+        let document = flyerpress::model::resolve::resolve(&session.project, lang, layout);
         let threema = &document.sections[0].rows[row];
         let client: Vec<_> = threema.iter().filter(|c| c.status.is_some()).collect();
         assert_eq!(client[1].status.as_deref(), Some("proprietary"), "{lang}");
@@ -786,9 +792,9 @@ fn the_home_sheet_backs_each_copy_at_actual_size_after_the_flip() {
     // long edge (x mirrored on the portrait sheet), each back covers its front.
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     let layout = &session.project.layouts["a5-leaflet-home"].layout;
-    assert_eq!(layout.sheet.as_ref().unwrap().flip, flyerpress::layout::Flip::LongEdge);
+    assert_eq!(layout.sheet.as_ref().unwrap().flip, flyerpress::input::layout::Flip::LongEdge);
     let typeset = session.typeset("da", "a5-leaflet-home").unwrap();
-    let copies = flyerpress::inspect::clipped_boxes(&typeset.paged);
+    let copies = flyerpress::typeset::inspect::clipped_boxes(&typeset.paged);
     let side = |page: usize| -> Vec<[f64; 4]> {
         let mut rects: Vec<[f64; 4]> = copies
             .iter()
@@ -927,7 +933,7 @@ fn posters_are_sized_for_distance() {
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     for (layout, minimum) in [("a1-poster", 20.0), ("a2-poster", 20.0 * 420.0 / 594.0)] {
         let typeset = session.typeset("de", layout).unwrap();
-        let runs = flyerpress::inspect::text_runs(&typeset.paged);
+        let runs = flyerpress::typeset::inspect::text_runs(&typeset.paged);
         let body = runs.iter().find(|r| r.text.contains("Conversations")).unwrap();
         assert!(body.size_pt >= minimum - 0.05, "{layout}: body text {} pt", body.size_pt);
         let text: String = runs.iter().map(|r| r.text.as_str()).collect();
@@ -1429,20 +1435,21 @@ fn an_ejected_project_compiles_to_the_same_page() {
     assert!(readme.contains("typst compile") && readme.contains("--font-path"), "{readme}");
     // Typeset the ejected files alone (templates and document.json from the folder).
     let session = flyerpress::Session::open(project.path(), Default::default()).unwrap();
-    let templates = flyerpress::typeset::Templates::load(dir.path(), dir.path()).unwrap();
+    let templates = flyerpress::input::templates::Templates::load(dir.path(), dir.path()).unwrap();
     let model = std::fs::read(dir.path().join("document.json")).unwrap();
-    let date = flyerpress::content::Date { year: 2026, month: 11, day: 27 };
+    let date = flyerpress::input::content::Date { year: 2026, month: 11, day: 27 };
     let job = session.typesetter.job(&templates, "overview.typ", model, date).unwrap();
     let (ejected, _) = job.compile().unwrap();
     let original = session.typeset("ar", "a4-screen").unwrap();
     let size = format!("\"body_size\": {}", original.fit.unwrap().body_size_pt);
     assert!(readme.contains(&size), "the README names the chosen size ({size}): {readme}");
-    let render = |d: &typst_layout::PagedDocument| flyerpress::export::previews(d).ok().unwrap().1;
+    let render =
+        |d: &typst_layout::PagedDocument| flyerpress::output::export::previews(d).ok().unwrap().1;
     assert_eq!(render(&ejected), render(&original.paged), "the ejected page differs");
 }
 
 /// Every edition x layout the project builds (a layout may leave editions out).
-fn offered_jobs(project: &flyerpress::project::Project) -> Vec<(&String, &String)> {
+fn offered_jobs(project: &flyerpress::input::project::Project) -> Vec<(&String, &String)> {
     project
         .editions
         .keys()
@@ -1490,7 +1497,8 @@ fn the_template_search_chooses_the_size_flyerpress_chooses() {
                 .job(&project.templates, &definition.template, json, model.meta.date)
                 .unwrap();
             let (paged, _) = job.compile().unwrap();
-            let template = flyerpress::inspect::fit(&paged).expect("the template records its fit");
+            let template =
+                flyerpress::typeset::inspect::fit(&paged).expect("the template records its fit");
             (template != ours)
                 .then(|| format!("{lang}/{layout}: template {template:?}, ours {ours:?}"))
         })
@@ -1751,7 +1759,7 @@ fn every_output_prints_no_text_below_its_minimum_or_inside_the_safety_margin() {
                         page_box_of(&document, number, b"TrimBox").unwrap_or(media).map(|v| v * mm),
                     ],
                     Some(_) => {
-                        let model = flyerpress::resolve::resolve(project, lang, layout);
+                        let model = flyerpress::model::resolve::resolve(project, lang, layout);
                         let sheet = model.style.sheet.unwrap();
                         let (w, h) = layout.page.size_mm();
                         let top = media[3];
@@ -1954,7 +1962,7 @@ fn the_stripe_shows_its_design_height_after_trimming_and_bleeds_to_the_edge() {
         let (top_mm, end_mm) = (top as f64 / 10.0, (top + rows) as f64 / 10.0);
         // Where the band starts: at the medium's edge when it bleeds; set in from the
         // edge of the (first) copy when it does not.
-        let model = flyerpress::resolve::resolve(&session.project, "da", layout);
+        let model = flyerpress::model::resolve::resolve(&session.project, "da", layout);
         let copy_top = model.style.sheet.as_ref().map_or(0.0, |sheet| sheet.front[0][1]);
         let expected_top =
             if stripe.inset_mm > 0.0 { copy_top + bleed + stripe.inset_mm } else { 0.0 };
@@ -2036,7 +2044,12 @@ fn text_below_the_layouts_minimum_fails_naming_edition_layout_text_and_size() {
 
 /// One job laid out: edition, layout, its text runs and its horizontal rules.
 /// One job laid out: edition, layout, text runs, rules across and down.
-type LaidOut = (String, String, Vec<flyerpress::inspect::TextRun>, Vec<flyerpress::inspect::Rule>);
+type LaidOut = (
+    String,
+    String,
+    Vec<flyerpress::typeset::inspect::TextRun>,
+    Vec<flyerpress::typeset::inspect::Rule>,
+);
 
 /// The text runs and rules of every edition in every layout, laid out once.
 fn all_runs() -> &'static Vec<LaidOut> {
@@ -2049,8 +2062,8 @@ fn all_runs() -> &'static Vec<LaidOut> {
             .par_iter()
             .map(|&(lang, layout)| {
                 let typeset = session.typeset(lang, layout).unwrap();
-                let runs = flyerpress::inspect::text_runs(&typeset.paged);
-                let rules = flyerpress::inspect::rules(&typeset.paged);
+                let runs = flyerpress::typeset::inspect::text_runs(&typeset.paged);
+                let rules = flyerpress::typeset::inspect::rules(&typeset.paged);
                 (lang.clone(), layout.clone(), runs, rules)
             })
             .collect()
@@ -2059,7 +2072,7 @@ fn all_runs() -> &'static Vec<LaidOut> {
 
 /// The lines of the largest text of each page (the title or running title), top to
 /// bottom, as text.
-fn title_lines(runs: &[flyerpress::inspect::TextRun], page: usize) -> Vec<String> {
+fn title_lines(runs: &[flyerpress::typeset::inspect::TextRun], page: usize) -> Vec<String> {
     let on_page: Vec<_> = runs.iter().filter(|r| r.page == page && r.ink_mm.is_some()).collect();
     let largest = on_page.iter().map(|r| r.size_pt).fold(0.0, f64::max);
     let mut lines: Vec<(f64, f64, String)> = Vec::new();
@@ -2093,7 +2106,7 @@ fn no_title_ends_on_a_word_alone() {
 
 #[test]
 fn status_colours_stay_apart_in_grey_and_for_colour_blind_readers() {
-    use flyerpress::layout::Vision;
+    use flyerpress::input::layout::Vision;
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
     let palette = &session.project.palettes["overview"].palette;
     let (open, proprietary) = (&palette.status["open"].rgb, &palette.status["proprietary"].rgb);
@@ -2168,15 +2181,15 @@ fn every_hyphenation_keeps_three_letters_either_side_and_spares_names_and_headin
     // title, headings, section titles and names have none.
     for lang in project.editions.keys() {
         let layout = &project.layouts["a4-screen"].layout;
-        let model = flyerpress::resolve::resolve(project, lang, layout);
-        let plain = |rich: &flyerpress::markup::Rich| -> String {
+        let model = flyerpress::model::resolve::resolve(project, lang, layout);
+        let plain = |rich: &flyerpress::input::markup::Rich| -> String {
             rich.iter().map(|s| s.text.as_str()).collect()
         };
         let mut protected = vec![plain(&model.title)];
         protected.extend(model.columns.iter().map(|c| plain(&c.title)));
         protected.extend(model.sections.iter().map(|s| plain(&s.title)));
         for cell in model.sections.iter().flat_map(|s| s.rows.iter().flatten()) {
-            if matches!(cell.kind, flyerpress::content::ColumnKind::Systems) {
+            if matches!(cell.kind, flyerpress::input::content::ColumnKind::Systems) {
                 protected.extend(cell.lines.iter().map(plain));
             }
         }
@@ -2295,16 +2308,17 @@ fn no_chinese_line_is_one_character_alone() {
     let mut failures = Vec::new();
     // Headings and names stand whole on one line.
     let session = flyerpress::Session::open(&repo(), Default::default()).unwrap();
-    let model = flyerpress::resolve::resolve(
+    let model = flyerpress::model::resolve::resolve(
         &session.project,
         "zh",
         &session.project.layouts["a4-screen"].layout,
     );
-    let plain =
-        |rich: &flyerpress::markup::Rich| rich.iter().map(|s| s.text.as_str()).collect::<String>();
+    let plain = |rich: &flyerpress::input::markup::Rich| {
+        rich.iter().map(|s| s.text.as_str()).collect::<String>()
+    };
     let mut whole: Vec<String> = model.columns.iter().map(|c| plain(&c.title)).collect();
     for cell in model.sections.iter().flat_map(|s| s.rows.iter().flatten()) {
-        if matches!(cell.kind, flyerpress::content::ColumnKind::Systems) {
+        if matches!(cell.kind, flyerpress::input::content::ColumnKind::Systems) {
             whole.extend(cell.lines.iter().map(plain).filter(|name| name.chars().any(is_han)));
         }
     }
@@ -2427,7 +2441,7 @@ fn new_languages_take_direction_and_date_from_their_locale() {
         ("he", "rtl", "IL-1.2.2026"),
         ("ja", "ltr", "JP-2026/02/01"),
     ] {
-        let model = flyerpress::resolve::resolve(&session.project, lang, layout);
+        let model = flyerpress::model::resolve::resolve(&session.project, lang, layout);
         assert_eq!(model.lang.dir, dir, "{lang}");
         let text: String = squeeze(&pdf_text(&out.path().join(lang).join("a4-screen.pdf")))
             .chars()

@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use flyerpress::content::{Config, Facts, Strings};
-use flyerpress::layout::{Layout, Palette};
-use flyerpress::load::{line_of_key, parse_yaml};
+use flyerpress::input::content::{Config, Facts, Strings};
+use flyerpress::input::layout::{Layout, Palette};
+use flyerpress::input::load::{line_of_key, parse_yaml};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -6,8 +6,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Ok(spans) = flyerpress::markup::parse(text) {
-        assert_eq!(flyerpress::markup::to_plain(&spans), text.replace("**", ""));
+    if let Ok(spans) = flyerpress::input::markup::parse(text) {
+        assert_eq!(flyerpress::input::markup::to_plain(&spans), text.replace("**", ""));
         assert!(spans.iter().all(|s| !s.text.is_empty()));
     }
 });
