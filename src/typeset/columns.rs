@@ -209,7 +209,7 @@ impl TableMeasure {
 
     /// The column widths, in points, that make the table shortest at `body_size` (in
     /// points) within `table_width` (in points), and the height of the table's rows of
-    /// text with them as predicted (in points; see [`TableMeasure::cost`]); `None` if the
+    /// text with them as predicted (in points; see `TableMeasure::cost`); `None` if the
     /// widest words do not fit side by side.
     pub fn solve(&self, body_size: f64, table_width: f64) -> Option<(Columns, f64)> {
         let upright = self.solve_widths(body_size, table_width);

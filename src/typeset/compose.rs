@@ -123,11 +123,11 @@ impl<'s> Composer<'s> {
     }
 
     /// Lays out a resolved document model: measures the table's cells, chooses the
-    /// body size (see [`fit`]), then lays the pages out at that size with the spare
-    /// height spent as row padding. With decisions from the lock (made from the same
-    /// inputs), the pages are laid out once with them instead, and only if they do not
-    /// fit is all that done afresh; with the job's decisions from before an edit, the
-    /// size search starts at the size it had.
+    /// body size (see [`crate::typeset::search`]), then lays the pages out at that size
+    /// with the spare height spent as row padding. With decisions from the lock (made
+    /// from the same inputs), the pages are laid out once with them instead, and only
+    /// if they do not fit is all that done afresh; with the job's decisions from before
+    /// an edit, the size search starts at the size it had.
     pub fn typeset_model(
         self,
         mut document: Document,
@@ -135,80 +135,38 @@ impl<'s> Composer<'s> {
         locked: Locked,
         reference: Option<Reference>,
     ) -> Result<Typeset<'s>, Error> {
-        let Locked { decided, before: locked_before } = locked;
-        let edition = document.lang.edition.clone();
-        let overflow = |fit: Fit| {
-            Error::Page(format!(
-                "edition `{edition}` does not fit layout `{layout_name}`: at the smallest body \
-                 size, {} pt, its content is {:.1} mm taller than the page area",
-                fit.body_size_pt, fit.overflow_mm
-            ))
-        };
         let mut compose = Compose::new(self.project, self.typesetter, self.shared, layout_name);
         let mut stages = Stages::new();
         let mut clock = Clock::start();
-        let mut measure = None;
-        let locked = match decided {
+        let with_lock = match locked.decided {
             Some(decided) => compose.lay_out_decided(&mut document, decided)?.map(|laid| {
                 let fit = Fit { body_size_pt: decided.fit.body_size, fits: true, overflow_mm: 0.0 };
-                (fit, laid)
+                Decided { fit: Some(fit), measure: None, laid }
             }),
             None => None,
         };
-        let (searched, Laid { job, paged, warnings }) = match locked {
-            Some((fit, laid)) => (Some(fit), laid),
+        let decided = match with_lock {
+            Some(decided) => decided,
             None => {
-                if decided.is_some() {
+                if locked.decided.is_some() {
                     // The lock's decisions did not fit: that layout was in vain.
                     clock.lap(&mut stages, "lock", compose.take_layouts());
                 }
-                let model = document.to_json()?;
-                measure = compose.measure_table(&mut document)?;
-                clock.lap(&mut stages, "measure", compose.take_layouts());
-                // The size the job had before an edit, else its reference layout's.
-                let first = match locked_before.or(decided) {
-                    Some(before) => Some(before.fit.body_size),
-                    None => reference.and_then(|r| compose.seed(r, document.style.area().0)),
-                };
-                let searched = compose.search_size(&mut document, measure.as_ref(), first)?;
-                if let Some(Searched { fit, .. }) = &searched {
-                    // For the jobs whose reference this layout is.
-                    let answer = fit.fits.then_some(fit.body_size_pt);
-                    let key = answer_key(layout_name, &model, first);
-                    self.shared.answers.get_or(key, || Ok(answer))?;
-                }
-                clock.lap(&mut stages, "size", compose.take_layouts());
-                if let Some(searched) = searched.as_ref().filter(|s| !s.fit.fits) {
-                    return Err(overflow(searched.fit));
-                }
-                let laid = match &searched {
-                    Some(Searched { fit, spare_mm }) => {
-                        if let Some(solved) = &mut document.style.column_widths {
-                            solved.keep_only(fit.body_size_pt);
-                        }
-                        compose.lay_out_filled(&mut document, fit.body_size_pt, spare_mm)?
-                    }
-                    None => compose.compile(&mut document, None)?,
-                };
-                (searched.map(|s| s.fit), laid)
+                self.decide(
+                    &mut compose,
+                    &mut document,
+                    locked,
+                    reference,
+                    &mut clock,
+                    &mut stages,
+                )?
             }
         };
         clock.lap(&mut stages, "layout", compose.take_layouts());
+        let Decided { fit: searched, measure, laid: Laid { job, paged, warnings } } = decided;
         // A template that takes no size searches itself and records what it chose.
         let fit = searched.or_else(|| inspect::fit(&paged));
-        if let Some(fit) = fit.filter(|fit| !fit.fits) {
-            return Err(overflow(fit));
-        }
-        let pages = paged.pages().len();
-        let sides = document.style.sides.len();
-        if pages != sides {
-            return Err(Error::Page(format!(
-                "edition `{edition}` in layout `{layout_name}` takes {pages} pages; the layout \
-                 has {sides} side(s), one page each"
-            )));
-        }
-        let layout = &self.project.layouts[layout_name].layout;
-        let smallest_text_pt = print::print_check(&paged, &document, layout, layout_name, fit)?;
+        let smallest_text_pt = self.check_pages(&paged, &document, layout_name, fit)?;
         clock.lap(&mut stages, "check", None);
         let decision = searched.and(document.style.fit.clone()).map(|fit| Decision {
             inputs: String::new(),
@@ -228,4 +186,89 @@ impl<'s> Composer<'s> {
             decision,
         })
     }
+
+    /// Decides afresh: measures the table, searches the body size (from the size the
+    /// job had before an edit, else its reference layout's) and lays the pages out at
+    /// it with the rows padded. `clock` times each step into `stages`; the layout's
+    /// own time is the caller's to take.
+    fn decide<'n>(
+        self,
+        compose: &mut Compose<'s, 'n>,
+        document: &mut Document,
+        locked: Locked,
+        reference: Option<Reference>,
+        clock: &mut Clock,
+        stages: &mut Stages,
+    ) -> Result<Decided<'s>, Error> {
+        let model = document.to_json()?;
+        let measure = compose.measure_table(document)?;
+        clock.lap(stages, "measure", compose.take_layouts());
+        let first = match locked.before.or(locked.decided) {
+            Some(before) => Some(before.fit.body_size),
+            None => reference.and_then(|r| compose.seed(r, document.style.area().0)),
+        };
+        let searched = compose.search_size(document, measure.as_ref(), first)?;
+        if let Some(Searched { fit, .. }) = &searched {
+            // For the jobs whose reference this layout is.
+            let answer = fit.fits.then_some(fit.body_size_pt);
+            let key = answer_key(compose.layout_name, &model, first);
+            self.shared.answers.get_or(key, || Ok(answer))?;
+        }
+        clock.lap(stages, "size", compose.take_layouts());
+        let laid = match &searched {
+            Some(Searched { fit, .. }) if !fit.fits => {
+                return Err(overflow(document, compose.layout_name, *fit));
+            }
+            Some(Searched { fit, spare_mm }) => {
+                if let Some(solved) = &mut document.style.column_widths {
+                    solved.keep_only(fit.body_size_pt);
+                }
+                compose.lay_out_filled(document, fit.body_size_pt, spare_mm)?
+            }
+            None => compose.compile(document, None)?,
+        };
+        Ok(Decided { fit: searched.map(|s| s.fit), measure, laid })
+    }
+
+    /// Checks the laid-out pages: the content fits, one page a side, and the print
+    /// checks ([`print::print_check`]) pass. Returns the smallest type as printed.
+    fn check_pages(
+        self,
+        paged: &PagedDocument,
+        document: &Document,
+        layout_name: &str,
+        fit: Option<Fit>,
+    ) -> Result<f64, Error> {
+        if let Some(fit) = fit.filter(|fit| !fit.fits) {
+            return Err(overflow(document, layout_name, fit));
+        }
+        let pages = paged.pages().len();
+        let sides = document.style.sides.len();
+        if pages != sides {
+            return Err(Error::Page(format!(
+                "edition `{}` in layout `{layout_name}` takes {pages} pages; the layout has \
+                 {sides} side(s), one page each",
+                document.lang.edition
+            )));
+        }
+        let layout = &self.project.layouts[layout_name].layout;
+        print::print_check(paged, document, layout, layout_name, fit)
+    }
+}
+
+/// The pages a job was laid out as, with what it decided: the body size (`None` for a
+/// template that takes none) and the table's measure (where it measured).
+struct Decided<'s> {
+    fit: Option<Fit>,
+    measure: Option<TableMeasure>,
+    laid: Laid<'s>,
+}
+
+/// The error of an edition whose content does not fit its layout at the smallest size.
+fn overflow(document: &Document, layout_name: &str, fit: Fit) -> Error {
+    Error::Page(format!(
+        "edition `{}` does not fit layout `{layout_name}`: at the smallest body size, {} pt, \
+         its content is {:.1} mm taller than the page area",
+        document.lang.edition, fit.body_size_pt, fit.overflow_mm
+    ))
 }

@@ -56,7 +56,7 @@ pub struct Probe {
 ///
 /// The first try is `first` where given (the size the job had before an edit, from
 /// the lock, or its reference layout's size scaled, see
-/// [`crate::Session::reference_layout`]), else the middle of the range. Every later one aims at the answer with
+/// [`crate::typeset::compose::Composer::reference_layout`]), else the middle of the range. Every later one aims at the answer with
 /// a model of the content calibrated on the last try: per side, what stands above the
 /// spare room (mostly the table) grows as the table's predicted height does (the
 /// column widths solved from the cells' measure, see [`crate::typeset::columns`]), and the

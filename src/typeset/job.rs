@@ -2,7 +2,7 @@
 //! with a document model, alone or shared with the other jobs of the build
 //! ([`SharedLayouts`]); the table's measure; the pages laid out with the lock's
 //! decisions. The size search ([`crate::typeset::search`]) and the row padding
-//! ([`crate::typeset::fill`]) add their steps to [`Compose`]; [`crate::typeset::compose`]
+//! ([`crate::typeset::fill`]) add their steps to `Compose`; [`crate::typeset::compose`]
 //! puts them in order.
 
 use sha2::{Digest, Sha256};

@@ -3,7 +3,7 @@
 
 /// One stage of a job: what it was, how long it took, and for the stages that lay the
 /// document out, how many times it did (Typst compiles; 0 where it took the layouts
-/// another job of the build ran, see [`SharedLayouts`]).
+/// another job of the build ran, see [`crate::typeset::shared::SharedLayouts`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stage {
     /// The stage's name: `lock` (a layout with the lock's decisions whose pages did not
