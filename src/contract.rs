@@ -19,7 +19,8 @@
 //! - **Pages**: the pages at the requested size with the requested row padding, the
 //!   height left unused on each between [`Marks::gap_top`] and [`Marks::gap_bottom`].
 //! - Without a request (an ejected project), search the size itself and record it
-//!   under [`Marks::fit`].
+//!   under [`Marks::fit`], as `(body-size: pt, fits: bool, overflow-mm: mm)` (read by
+//!   `typeset::inspect::fit`).
 
 use serde::Serialize;
 
@@ -49,6 +50,10 @@ pub struct Contract {
     /// solver reserves it in every column (the padding above and below is the layout's
     /// `sizes.cell_inset`).
     pub cell_inset_x: f64,
+    /// What the template keeps of a side's spare height, in millimetres, when it
+    /// shares the rest out as row padding: it keeps rounding from pushing the table
+    /// over the page, and the row padding's search aims to leave it.
+    pub padding_reserve_mm: f64,
 }
 
 /// The contract of every template flyerpress sizes.
@@ -62,6 +67,7 @@ pub const CONTRACT: Contract = Contract {
         fit: "flyerpress-fit",
     },
     cell_inset_x: 0.45,
+    padding_reserve_mm: 0.25,
 };
 
 #[cfg(test)]
@@ -77,16 +83,24 @@ mod tests {
         assert_eq!(marks.len(), 6);
         for (field, label) in marks {
             let label = label.as_str().unwrap();
+            assert!(!TEMPLATE.contains(label), "the template names the label {label} itself");
             assert!(
-                !TEMPLATE.contains(&format!("<{label}>")),
-                "the template writes <{label}> itself"
-            );
-            assert!(
-                TEMPLATE.contains(&format!("\"{field}\"")),
-                "the template never places {field}"
+                TEMPLATE.contains(&format!("mark(\"{field}\"")),
+                "the template never marks {field}"
             );
         }
-        assert!(!TEMPLATE.contains("0.45 * size"), "the template writes the cell inset itself");
-        assert!(TEMPLATE.contains("contract.cell_inset_x"));
+        for (field, value) in json.as_object().unwrap().iter().filter(|(k, _)| *k != "marks") {
+            assert!(
+                TEMPLATE.contains(&format!("contract.{field}")),
+                "the template never reads {field}"
+            );
+            // As a length or a factor of the size: `0.45 * size`, `0.25mm`.
+            let number = value.as_f64().unwrap();
+            let uses = [format!("{number} *"), format!("{number}mm")];
+            let written = TEMPLATE.lines().filter(|l| !l.trim_start().starts_with("//"));
+            let found: Vec<&str> =
+                written.filter(|l| uses.iter().any(|u| l.contains(u.as_str()))).collect();
+            assert!(found.is_empty(), "the template writes {field} = {number} itself: {found:?}");
+        }
     }
 }

@@ -1,14 +1,13 @@
 //! The `flyerpress` command: parses the arguments ([`cmd`]), runs the command with the
 //! library and maps the outcome to an exit code: 0 all done; otherwise the code of the
 //! error that stopped the run ([`flyerpress::Error::exit_code`]), 1 when a build's jobs
-//! failed (the others were built). What it prints is in [`report`].
+//! failed (the others were built). What it prints is in `cmd::report`.
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 mod cmd;
-mod report;
 
 fn main() -> ExitCode {
     cmd::Cli::parse().run()

@@ -6,7 +6,7 @@ use clap::Args;
 use flyerpress::BuildOptions;
 
 use super::Selection;
-use crate::report::{Reporter, stopped, summarise};
+use crate::cmd::report::{Reporter, stopped, summarise};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {

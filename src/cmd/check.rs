@@ -6,7 +6,7 @@ use clap::Args;
 use flyerpress::Error;
 
 use super::ProjectArgs;
-use crate::report::{print_warnings, stopped};
+use crate::cmd::report::{print_warnings, stopped};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {

@@ -6,9 +6,10 @@ use std::process::ExitCode;
 use clap::Args;
 use flyerpress::Error;
 use flyerpress::input::project::Project;
+use flyerpress::output::names::OUT_DIR;
 
 use super::ProjectArgs;
-use crate::report::stopped;
+use crate::cmd::report::stopped;
 
 #[derive(Debug, Args)]
 pub struct CombineArgs {
@@ -27,7 +28,7 @@ pub fn run(args: CombineArgs) -> ExitCode {
         Ok(project) => project,
         Err(error) => return stopped(&error),
     };
-    let out = args.out.unwrap_or_else(|| args.project.project.join("output"));
+    let out = args.out.unwrap_or_else(|| args.project.project.join(OUT_DIR));
     match flyerpress::driver::combine::combine(&project, &args.parts, &out) {
         Ok(combined) => {
             eprintln!(

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use super::ProjectArgs;
-use crate::report::stopped;
+use crate::cmd::report::stopped;
 
 #[derive(Debug, Args)]
 pub struct EjectArgs {

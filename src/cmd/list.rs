@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Args;
+use flyerpress::output::names::Output;
 
 use super::ProjectArgs;
 
@@ -32,7 +33,8 @@ pub fn run(args: ListArgs) -> ExitCode {
     for (name, file) in &project.layouts {
         let layout = &file.layout;
         let (w, h) = layout.page.size_mm();
-        let formats: Vec<&str> = layout.outputs.iter().map(|f| f.extension()).collect();
+        let formats: Vec<&str> =
+            layout.outputs.iter().map(|&f| Output::Document(f).extension()).collect();
         println!("  {name:<16} {w:.0} x {h:.0} mm  {}", formats.join(", "));
     }
     ExitCode::SUCCESS

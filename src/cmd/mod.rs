@@ -1,6 +1,6 @@
 //! The subcommands, one module each: its arguments and what it runs. Every command
 //! parses its arguments into the library's options, calls the library and maps the
-//! result to an exit code (see [`crate::report`]).
+//! result to an exit code (see [`report`]).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -8,13 +8,14 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use flyerpress::{BuildOptions, CheckOptions, Session};
 
-use crate::report::stopped;
+use crate::cmd::report::stopped;
 
 mod build;
 mod check;
 mod combine;
 mod eject;
 mod list;
+pub mod report;
 mod serve;
 mod status;
 mod watch;

@@ -8,7 +8,7 @@ use flyerpress::live::serve::ServeOptions;
 use flyerpress::live::watch::Stop;
 
 use super::Selection;
-use crate::report::{Reporter, ended, rebuilt, stopped};
+use crate::cmd::report::{Reporter, ended, rebuilt, stopped};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -41,7 +41,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     }
     let reporter = Reporter::plain();
     let mut started = std::time::Instant::now();
-    let out = options.build.out.clone().unwrap_or_else(|| options.build.project.join("output"));
+    let out = options.build.out_dir();
     let ready = |address: std::net::SocketAddr| {
         let url = format!("http://{address}/");
         eprintln!("serving {url} (outputs in {}); Ctrl-C ends", out.display());

@@ -8,7 +8,7 @@ use flyerpress::driver::status::StatusReport;
 use flyerpress::error::EXIT_FAILED;
 
 use super::ProjectArgs;
-use crate::report::stopped;
+use crate::cmd::report::stopped;
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {

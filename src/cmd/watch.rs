@@ -6,7 +6,7 @@ use clap::Args;
 use flyerpress::live::watch::{Stop, rebuild_loop};
 
 use super::Selection;
-use crate::report::{Reporter, ended, rebuilt, stopped};
+use crate::cmd::report::{Reporter, ended, rebuilt, stopped};
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {

@@ -20,11 +20,11 @@ use crate::model::resolve::resolve;
 use crate::output::export::{ExportSettings, export, png_size, previews};
 use crate::output::gallery::write_gallery;
 use crate::output::manifest::{JobRecord, Manifest, OutputRecord};
-use crate::output::names::{JobId, Output};
+use crate::output::names::{JobId, OUT_DIR, Output};
 use crate::output::prepress::{PdfX, Prepress};
 use crate::typeset::lock::{Decision, LOCK_FILE, Lock, Locked};
 use crate::typeset::search::Reference;
-use crate::typeset::stages::{Clock, Stages};
+use crate::typeset::timings::{Clock, Stages};
 use crate::write::write_atomic;
 
 /// What to build, parsed once from the command line.
@@ -51,6 +51,13 @@ pub struct BuildOptions {
     pub shard: Option<(usize, usize)>,
     /// Parallel jobs; all cores when `None`.
     pub jobs: Option<usize>,
+}
+
+impl BuildOptions {
+    /// Where the outputs go: `out`, else the project's `output/`.
+    pub fn out_dir(&self) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| self.project.join(OUT_DIR))
+    }
 }
 
 impl Default for BuildOptions {
@@ -168,7 +175,7 @@ impl BuildReport {
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildReport, Error> {
     let session = Session::open(&options.project, options.check)?;
     let jobs = plan(&session.project, options)?;
-    let out = options.out.clone().unwrap_or_else(|| options.project.join("output"));
+    let out = options.out_dir();
     std::fs::create_dir_all(&out).map_err(|e| Error::io("create folder", &out, e))?;
     let mut manifest = if options.force { Manifest::default() } else { Manifest::load(&out) };
     let locked = Lock::load(&options.project)?;
@@ -239,7 +246,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildRep
 /// has none. By the sides times the square root of the paper's area (the previews'
 /// pixels and the text grow with it); ties one layout after the other, so that two
 /// layouts of an edition which share their measure and probes (see
-/// [`crate::typeset::compose::SharedLayouts`]) do not run at once, one waiting for the other.
+/// [`crate::typeset::shared::SharedLayouts`]) do not run at once, one waiting for the other.
 /// The outputs do not depend on the order.
 fn longest_first(project: &Project, jobs: &[JobId]) -> Vec<JobId> {
     let weight = |id: &JobId| {
@@ -431,7 +438,7 @@ impl BuildContext<'_> {
             let bytes =
                 export(&typeset.paged, format, &settings).map_err(|e| e.in_job(&typeset.job))?;
             files.push((Output::Document(format), bytes));
-            clock.lap(stages, format.extension(), None);
+            clock.lap(stages, Output::Document(format).extension(), None);
         }
         let mut thumbnail_size = None;
         if self.previews {

@@ -10,7 +10,8 @@ use crate::digest::sha256_hex;
 use crate::error::{Error, Location, Problem};
 use crate::input::project::Project;
 use crate::output::gallery::write_gallery;
-use crate::output::manifest::{JobRecord, MANIFEST_FILE, Manifest};
+use crate::output::manifest::{JobRecord, Manifest};
+use crate::output::names::MANIFEST_FILE;
 use crate::write::write_atomic;
 
 /// What a combination did.

@@ -607,32 +607,9 @@ pub enum Format {
 }
 
 impl Format {
-    /// Every format, in the order the gallery lists them.
+    /// Every format, in the order the gallery lists them. (A format's file names,
+    /// media type and label are in `output::names`.)
     pub const ALL: [Format; 2] = [Format::Pdf, Format::Svg];
-
-    /// File extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Self::Pdf => "pdf",
-            Self::Svg => "svg",
-        }
-    }
-
-    /// The media type the file is served with.
-    pub fn media_type(self) -> &'static str {
-        match self {
-            Self::Pdf => "application/pdf",
-            Self::Svg => "image/svg+xml",
-        }
-    }
-
-    /// The format's name on the gallery's link.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Pdf => "PDF",
-            Self::Svg => "SVG",
-        }
-    }
 }
 
 /// PDF export settings.

@@ -31,8 +31,8 @@ use tokio::sync::{Notify, Semaphore, watch};
 use crate::driver::build::{BuildOptions, Progress};
 use crate::error::Error;
 use crate::live::watch::{Outcome, Stop, rebuild_loop};
-use crate::output::gallery::{GALLERY_FILE, SCRIPT_SLOT};
-use crate::output::names::Output;
+use crate::output::gallery::SCRIPT_SLOT;
+use crate::output::names::{GALLERY_FILE, Output};
 use crate::xml::xml_escape;
 
 /// The largest request head (request line and headers) read, in bytes; a longer one
@@ -125,7 +125,7 @@ pub fn serve(
     ready: impl FnOnce(SocketAddr),
     mut built: impl FnMut(&Outcome, Option<&[PathBuf]>),
 ) -> Result<(), Error> {
-    let out = options.build.out.clone().unwrap_or_else(|| options.build.project.join("output"));
+    let out = options.build.out_dir();
     std::fs::create_dir_all(&out).map_err(|e| Error::io("create folder", &out, e))?;
     let root = out.canonicalize().map_err(|e| Error::io("open", &out, e))?;
     let address = SocketAddr::new(options.bind, options.port);

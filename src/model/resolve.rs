@@ -96,7 +96,7 @@ impl Document {
     /// What only colours or places the pages is made the same in every layout: the
     /// colours (all black), links (live), bleed, stripe and sheet. Layouts of an
     /// edition that differ in nothing else (a screen and a print file of one paper
-    /// size) then probe alike, and share their probes (see [`crate::typeset::compose`]).
+    /// size) then probe alike, and share their probes (see [`crate::typeset::shared::SharedLayouts`]).
     pub fn for_probe(&self) -> Document {
         let mut model = self.clone();
         let style = &mut model.style;

@@ -20,12 +20,9 @@ use crate::input::markup::to_plain;
 use crate::input::project::Project;
 use crate::model::resolve::version_stamp;
 use crate::output::manifest::{JobRecord, Manifest};
-use crate::output::names::{JobId, Output};
+use crate::output::names::{GALLERY_FILE, JobId, Output};
 use crate::write::write_atomic;
 use crate::xml::xml_escape;
-
-/// The gallery's file name inside the output folder.
-pub const GALLERY_FILE: &str = "index.html";
 
 /// Where `serve` puts its live-reload script: just before the end of the body.
 pub const SCRIPT_SLOT: &str = "</body>";

@@ -11,11 +11,9 @@ use serde::{Deserialize, Serialize};
 use crate::digest::sha256_hex;
 use crate::error::Error;
 use crate::identity::tool;
+use crate::output::names::MANIFEST_FILE;
 use crate::typeset::lock::Decision;
 use crate::write::write_atomic;
-
-/// The manifest's file name inside the output folder.
-pub const MANIFEST_FILE: &str = "manifest.json";
 
 /// What every output of a build was made from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

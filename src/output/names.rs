@@ -1,14 +1,24 @@
-//! The files a job writes and what they are called, in one place: build writes them,
-//! the manifest records them, the gallery links them, `serve` serves them with their
-//! media type.
+//! The files a build writes and what they are called, in one place: the default
+//! output folder, the manifest and the gallery in it, and for every job its outputs
+//! ([`Output`]): build writes them, the manifest records them, the gallery links them,
+//! `serve` serves them with their media type.
 //!
-//! A new output format is a variant of [`Format`] (its extension, media type and
-//! label there) and an arm in [`crate::output::export::export`]; everything else
-//! follows from [`Output`].
+//! A new output format is a variant of [`Format`] (and in [`Format::ALL`]), its arms
+//! here (extension, media type, label; the compiler asks for each) and its arm in
+//! [`crate::output::export::export`].
 
 use std::path::{Path, PathBuf};
 
 use crate::input::layout::Format;
+
+/// The output folder inside the project, where none is given.
+pub const OUT_DIR: &str = "output";
+
+/// The build manifest's file name inside the output folder.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// The gallery's file name inside the output folder.
+pub const GALLERY_FILE: &str = "index.html";
 
 /// One edition in one layout.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,7 +68,8 @@ impl Output {
     /// The file extension (after the layout's name and a dot).
     pub fn extension(self) -> &'static str {
         match self {
-            Output::Document(format) => format.extension(),
+            Output::Document(Format::Pdf) => "pdf",
+            Output::Document(Format::Svg) => "svg",
             Output::Preview => "png",
             Output::Thumbnail => "thumb.png",
         }
@@ -67,7 +78,8 @@ impl Output {
     /// The media type it is served with.
     pub fn media_type(self) -> &'static str {
         match self {
-            Output::Document(format) => format.media_type(),
+            Output::Document(Format::Pdf) => "application/pdf",
+            Output::Document(Format::Svg) => "image/svg+xml",
             Output::Preview | Output::Thumbnail => "image/png",
         }
     }
@@ -76,7 +88,8 @@ impl Output {
     /// linked.
     pub fn label(self) -> Option<&'static str> {
         match self {
-            Output::Document(format) => Some(format.label()),
+            Output::Document(Format::Pdf) => Some("PDF"),
+            Output::Document(Format::Svg) => Some("SVG"),
             Output::Preview => Some("PNG preview"),
             Output::Thumbnail => None,
         }

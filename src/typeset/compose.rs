@@ -3,7 +3,7 @@
 //! ([`crate::typeset::columns`]), searches the body size ([`crate::typeset::search`]),
 //! fills the spare height with row padding ([`crate::typeset::fill`]), lays the pages
 //! out once at that size, and measures them as a print designer would
-//! ([`crate::typeset::print`]). With decisions from the lock, it lays them out once
+//! ([`crate::typeset::checks`]). With decisions from the lock, it lays them out once
 //! with those instead.
 
 use typst_layout::PagedDocument;
@@ -12,15 +12,15 @@ use crate::error::Error;
 use crate::input::layout::Layout;
 use crate::input::project::Project;
 use crate::model::resolve::{Document, resolve};
+use crate::typeset::checks;
 use crate::typeset::columns::TableMeasure;
 use crate::typeset::fit::Fit;
 use crate::typeset::inspect;
 use crate::typeset::job::{Compose, Laid};
 use crate::typeset::lock::{Decision, Locked};
-use crate::typeset::print;
 use crate::typeset::search::{Reference, Searched};
 use crate::typeset::shared::{SharedLayouts, answer_key};
-use crate::typeset::stages::{Clock, Stages};
+use crate::typeset::timings::{Clock, Stages};
 use crate::typeset::world::{Job, Typesetter};
 
 /// What the jobs of a session typeset with: the project, the fonts and the standard
@@ -28,11 +28,11 @@ use crate::typeset::world::{Job, Typesetter};
 #[derive(Clone, Copy)]
 pub struct Composer<'s> {
     /// The project, loaded and checked.
-    pub project: &'s Project,
+    pub(crate) project: &'s Project,
     /// Fonts and the standard library.
-    pub typesetter: &'s Typesetter,
+    pub(crate) typesetter: &'s Typesetter,
     /// The measure and probe layouts the jobs share.
-    pub shared: &'s SharedLayouts,
+    pub(crate) shared: &'s SharedLayouts,
 }
 
 /// One job laid out: the model, the pages and what is needed to explain diagnostics.
@@ -128,7 +128,7 @@ impl<'s> Composer<'s> {
     /// from the same inputs), the pages are laid out once with them instead, and only
     /// if they do not fit is all that done afresh; with the job's decisions from before
     /// an edit, the size search starts at the size it had.
-    pub fn typeset_model(
+    pub(crate) fn typeset_model(
         self,
         mut document: Document,
         layout_name: &str,
@@ -231,7 +231,7 @@ impl<'s> Composer<'s> {
     }
 
     /// Checks the laid-out pages: the content fits, one page a side, and the print
-    /// checks ([`print::print_check`]) pass. Returns the smallest type as printed.
+    /// checks ([`checks::print_check`]) pass. Returns the smallest type as printed.
     fn check_pages(
         self,
         paged: &PagedDocument,
@@ -252,7 +252,7 @@ impl<'s> Composer<'s> {
             )));
         }
         let layout = &self.project.layouts[layout_name].layout;
-        print::print_check(paged, document, layout, layout_name, fit)
+        checks::print_check(paged, document, layout, layout_name, fit)
     }
 }
 

@@ -2,6 +2,7 @@
 //! shared out over the table's rows, checked on the pages laid out and adjusted until
 //! the table fills its side.
 
+use crate::contract::CONTRACT;
 use crate::error::Error;
 use crate::model::resolve::{Document, SizeRequest};
 use crate::typeset::inspect;
@@ -135,12 +136,12 @@ impl<'s> Compose<'s, '_> {
 const MIN_PADDING_MM: f64 = 0.5;
 /// What the template keeps of the spare height, for rounding, in millimetres: the
 /// rows share the rest.
-const RESERVE_MM: f64 = 0.25;
+const RESERVE_MM: f64 = CONTRACT.padding_reserve_mm;
 /// The height a raised padding aims to leave, in millimetres: a little over the
 /// reserve, as rows grow faster with more padding where a cell spans them.
 const AIM_MM: f64 = 0.27;
 /// Height left under a padded table that counts as filled, in millimetres.
 const SETTLED_MM: f64 = 0.3;
 /// Height left that means the padded content reached the foot of its area: the
-/// template's quarter millimetre is gone, so it ran over.
+/// template's reserve ([`RESERVE_MM`]) is gone, so it ran over.
 const OVERRUN_MM: f64 = 0.05;

@@ -14,7 +14,7 @@ use crate::model::resolve::{Document, MeasurePart, SizeRequest};
 use crate::typeset::columns::TableMeasure;
 use crate::typeset::inspect;
 use crate::typeset::lock::Decision;
-use crate::typeset::shared::{Shared, SharedLayouts};
+use crate::typeset::shared::{MeasurePages, Shared, SharedLayouts};
 use crate::typeset::world::{Job, Typesetter};
 
 /// One job being typeset: what it typesets with, the layout, and how many layouts it has run.
@@ -68,10 +68,14 @@ impl<'s, 'n> Compose<'s, 'n> {
         for part in [MeasurePart::Headings, MeasurePart::Cells] {
             let measured =
                 self.compile_shared(&document.for_measure(part), &shared.measures, |paged| {
-                    inspect::is_measure(paged)
-                        .then(|| (inspect::page_lines(paged), inspect::is_measure_part(paged)))
+                    inspect::is_measure(paged).then(|| MeasurePages {
+                        pages: inspect::page_lines(paged),
+                        of_part: inspect::is_measure_part(paged),
+                    })
                 })?;
-            let Some((part_pages, of_part)) = measured else { return Ok(None) };
+            let Some(MeasurePages { pages: part_pages, of_part }) = measured else {
+                return Ok(None);
+            };
             pages.extend(part_pages);
             if !of_part {
                 break;

@@ -1,7 +1,8 @@
 //! `flyerpress.lock`, in the project folder: the typesetting decisions of every job
 //! (the body size, the column widths, the row padding), each keyed by a hash of
 //! everything they were made from: the document model, the layout definition and its
-//! output profile, the templates, the fonts and the tool's name and version.
+//! output profile, the templates, the fonts and the tool's identity (its version and
+//! the hash of its sources, see [`crate::identity`]).
 //!
 //! A job whose key is unchanged is laid out once, with its decisions, instead of
 //! measuring its table, searching its size and filling its rows again. The decisions

@@ -49,7 +49,7 @@ impl Compose<'_, '_> {
     /// The first size to try for content `width` wide: the reference's size scaled to
     /// that width. The reference's size is the one the lock holds for it, else the one
     /// its own search finds, started where its job starts it; that search is its
-    /// job's (see [`SharedLayouts`]), so in a build that has the job too it lays
+    /// job's (see [`crate::typeset::shared::SharedLayouts`]), so in a build that has the job too it lays
     /// nothing out a second time. `None` where the reference has no size that fits.
     pub(super) fn seed(&mut self, reference: Reference, width: Abs) -> Option<f64> {
         let Reference { layout, mut document, recorded } = reference;

@@ -17,7 +17,7 @@ use crate::typeset::inspect::PageLines;
 /// layout would have given, whichever job ran first.
 #[derive(Default)]
 pub struct SharedLayouts {
-    pub(super) measures: Shared<Option<(Vec<PageLines>, bool)>>,
+    pub(super) measures: Shared<Option<MeasurePages>>,
     pub(super) probes: Shared<Option<ProbePages>>,
     /// The size each search found (`None`: none that fits), keyed by the layout, the
     /// model and the first try ([`answer_key`]): the seeds of the jobs whose reference
@@ -38,6 +38,15 @@ pub(super) fn answer_key(layout_name: &str, model: &[u8], first: Option<f64>) ->
         .chain_update(first.map_or([0xff; 8], f64::to_le_bytes))
         .finalize()
         .into()
+}
+
+/// A measure's pages as the width solver reads them: each page's lines, and whether
+/// they are of the part of the cells asked for (else of every cell: the template
+/// measures them all at once).
+#[derive(Debug, Clone)]
+pub(super) struct MeasurePages {
+    pub(super) pages: Vec<PageLines>,
+    pub(super) of_part: bool,
 }
 
 /// A probe's pages as the size search reads them: the height of each and where

@@ -132,3 +132,30 @@ fn the_readme_is_short_and_the_book_lists_every_chapter() {
         }
     }
 }
+
+#[test]
+fn the_architecture_chapter_names_every_module_of_the_library() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let chapter = std::fs::read_to_string(root.join("docs/architecture.md")).unwrap();
+    let mut missing = Vec::new();
+    let mut dirs = vec![root.join("src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() && !path.ends_with("cmd") {
+                dirs.push(path);
+                continue;
+            }
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            let top = path.parent() == Some(&root.join("src"));
+            if ["mod", "lib", "main"].contains(&stem.as_str()) || (top && path.is_dir()) {
+                continue;
+            }
+            if !chapter.contains(&format!("`{stem}`")) {
+                missing.push(path.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    missing.sort();
+    assert!(missing.is_empty(), "docs/architecture.md does not name: {missing:?}");
+}
