@@ -22,7 +22,7 @@ use crate::output::gallery::write_gallery;
 use crate::output::manifest::{JobRecord, Manifest, OutputRecord};
 use crate::output::names::{JobId, OUT_DIR, Output};
 use crate::output::prepress::{PdfX, Prepress};
-use crate::typeset::lock::{Decision, LOCK_FILE, Lock, Locked};
+use crate::typeset::lock::{LOCK_FILE, Lock, Locked};
 use crate::typeset::search::Reference;
 use crate::typeset::timings::{Clock, Stages};
 use crate::write::write_atomic;
@@ -427,7 +427,7 @@ impl BuildContext<'_> {
         };
         let mut typeset =
             session.composer().typeset_model(document, &id.layout, locked, reference)?;
-        let decision = typeset.decision.take().map(|d| Decision { inputs, ..d });
+        let decision = typeset.decision.take().map(|decided| decided.made_from(inputs));
         warnings.extend(typeset.warnings.iter().cloned());
         stages.extend(typeset.stages.iter().copied());
         let mut clock = Clock::start();

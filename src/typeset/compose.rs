@@ -17,7 +17,7 @@ use crate::typeset::columns::TableMeasure;
 use crate::typeset::fit::Fit;
 use crate::typeset::inspect;
 use crate::typeset::job::{Compose, Laid};
-use crate::typeset::lock::{Decision, Locked};
+use crate::typeset::lock::{Decided, Locked};
 use crate::typeset::search::{Reference, Searched};
 use crate::typeset::shared::{SharedLayouts, answer_key};
 use crate::typeset::timings::{Clock, Stages};
@@ -58,7 +58,7 @@ pub struct Typeset<'a> {
     /// job was laid out with decisions from the lock).
     pub(super) measure: Option<TableMeasure>,
     /// The body size, row padding and column widths the pages were laid out with.
-    pub decision: Option<Decision>,
+    pub decision: Option<Decided>,
 }
 
 impl Typeset<'_> {
@@ -141,12 +141,12 @@ impl<'s> Composer<'s> {
         let with_lock = match locked.decided {
             Some(decided) => compose.lay_out_decided(&mut document, decided)?.map(|laid| {
                 let fit = Fit { body_size_pt: decided.fit.body_size, fits: true, overflow_mm: 0.0 };
-                Decided { fit: Some(fit), measure: None, laid }
+                LaidOut { fit: Some(fit), measure: None, laid }
             }),
             None => None,
         };
-        let decided = match with_lock {
-            Some(decided) => decided,
+        let laid_out = match with_lock {
+            Some(laid_out) => laid_out,
             None => {
                 if locked.decided.is_some() {
                     // The lock's decisions did not fit: that layout was in vain.
@@ -163,13 +163,12 @@ impl<'s> Composer<'s> {
             }
         };
         clock.lap(&mut stages, "layout", compose.take_layouts());
-        let Decided { fit: searched, measure, laid: Laid { job, paged, warnings } } = decided;
+        let LaidOut { fit: searched, measure, laid: Laid { job, paged, warnings } } = laid_out;
         // A template that takes no size searches itself and records what it chose.
         let fit = searched.or_else(|| inspect::fit(&paged));
         let smallest_text_pt = self.check_pages(&paged, &document, layout_name, fit)?;
         clock.lap(&mut stages, "check", None);
-        let decision = searched.and(document.style.fit.clone()).map(|fit| Decision {
-            inputs: String::new(),
+        let decision = searched.and(document.style.fit.clone()).map(|fit| Decided {
             fit,
             column_widths: document.style.column_widths.clone(),
             left_mm: inspect::gaps(&paged),
@@ -199,7 +198,7 @@ impl<'s> Composer<'s> {
         reference: Option<Reference>,
         clock: &mut Clock,
         stages: &mut Stages,
-    ) -> Result<Decided<'s>, Error> {
+    ) -> Result<LaidOut<'s>, Error> {
         let model = document.to_json()?;
         let measure = compose.measure_table(document)?;
         clock.lap(stages, "measure", compose.take_layouts());
@@ -227,7 +226,7 @@ impl<'s> Composer<'s> {
             }
             None => compose.compile(document, None)?,
         };
-        Ok(Decided { fit: searched.map(|s| s.fit), measure, laid })
+        Ok(LaidOut { fit: searched.map(|s| s.fit), measure, laid })
     }
 
     /// Checks the laid-out pages: the content fits, one page a side, and the print
@@ -258,7 +257,7 @@ impl<'s> Composer<'s> {
 
 /// The pages a job was laid out as, with what it decided: the body size (`None` for a
 /// template that takes none) and the table's measure (where it measured).
-struct Decided<'s> {
+struct LaidOut<'s> {
     fit: Option<Fit>,
     measure: Option<TableMeasure>,
     laid: Laid<'s>,

@@ -49,7 +49,7 @@ impl<'s> Compose<'s, '_> {
 
     /// Lays the pages out at `body_size` with the row padding that fills them: the
     /// spare heights first, then aimed by what the table grew per millimetre given,
-    /// until every side is left at most [`SETTLED_MM`] (four layouts at most).
+    /// until every side is left at most [`SETTLED_MM`] ([`MAX_FILL_LAYOUTS`] layouts at most).
     pub(super) fn fill(
         &mut self,
         document: &mut Document,
@@ -58,64 +58,43 @@ impl<'s> Compose<'s, '_> {
     ) -> Result<Laid<'s>, Error> {
         let request = |spare_mm: Vec<f64>| SizeRequest::page(body_size, spare_mm);
         let sides = spare_mm.len();
-        // Per side: the most padding known to fit (at first none: the size was searched
-        // without), the least known not to.
-        let mut fits = vec![0.0; sides];
-        let mut too_much: Vec<Option<f64>> = vec![None; sides];
+        let mut known: Vec<SideFill> = spare_mm
+            .iter()
+            .map(|&spare_mm| SideFill { spare_mm, fits: 0.0, too_much: None })
+            .collect();
         let mut padding = spare_mm.to_vec();
         let mut fitting = None;
-        for _ in 0..4 {
+        for _ in 0..MAX_FILL_LAYOUTS {
             let laid = self.compile(document, Some(request(padding.clone())))?;
             let pages = laid.paged.pages().len();
             let left =
                 inspect::gaps(&laid.paged).filter(|left| pages == sides && left.len() == sides);
-            let mut next = padding.clone();
-            match left {
+            let next: Vec<f64> = match left {
                 // A template that does not mark the gap: its pages as they are.
                 None if pages == sides => return Ok(laid),
                 // A side ran over its page, which one the pages do not tell: every side
                 // given more than is known to fit goes halfway back.
-                None => {
-                    for i in 0..sides {
-                        if padding[i] > fits[i] {
-                            too_much[i] = Some(padding[i]);
-                            next[i] = (fits[i] + padding[i]) / 2.0;
-                        }
-                    }
-                }
+                None => known
+                    .iter_mut()
+                    .zip(&padding)
+                    .map(
+                        |(side, &given)| {
+                            if given > side.fits { side.ran_over(given) } else { given }
+                        },
+                    )
+                    .collect(),
                 Some(left) => {
-                    let mut all_fit = true;
-                    for (i, left) in left.iter().enumerate() {
-                        // No height left where there was some to spare: the padded
-                        // content reached the foot of its area and ran over (on a
-                        // sheet, out of its copy).
-                        if *left < OVERRUN_MM.min(spare_mm[i] - 0.01) {
-                            all_fit = false;
-                            too_much[i] = Some(padding[i]);
-                            next[i] = (fits[i] + padding[i]) / 2.0;
-                            continue;
-                        }
-                        fits[i] = padding[i];
-                        if *left <= SETTLED_MM {
-                            continue;
-                        }
-                        // Raised by what the table grew per millimetre given, to leave
-                        // the template's reserve; or halfway to what was too much,
-                        // where that is less.
-                        let given = padding[i] - RESERVE_MM;
-                        let grown = if given > 0.01 { (spare_mm[i] - left) / given } else { 0.0 };
-                        let aimed = RESERVE_MM + (spare_mm[i] - AIM_MM) / grown;
-                        next[i] = match too_much[i] {
-                            _ if grown < 0.01 => padding[i],
-                            Some(over) if aimed >= over => (fits[i] + over) / 2.0,
-                            _ => aimed,
-                        };
-                    }
-                    if all_fit {
+                    let steps: Vec<(f64, bool)> = known
+                        .iter_mut()
+                        .zip(padding.iter().zip(&left))
+                        .map(|(side, (&given, &left))| side.after(given, left))
+                        .collect();
+                    if steps.iter().all(|&(_, fits)| fits) {
                         fitting = Some((laid, document.style.fit.clone()));
                     }
+                    steps.into_iter().map(|(next, _)| next).collect()
                 }
-            }
+            };
             if next == padding {
                 break;
             }
@@ -132,6 +111,49 @@ impl<'s> Compose<'s, '_> {
     }
 }
 
+/// What the row padding's search knows of one side: its spare height, the most padding
+/// known to fit (at first none: the size was searched without), the least known not to.
+struct SideFill {
+    spare_mm: f64,
+    fits: f64,
+    too_much: Option<f64>,
+}
+
+impl SideFill {
+    /// The padding to try after `given` ran over: halfway back to what is known to fit.
+    fn ran_over(&mut self, given: f64) -> f64 {
+        self.too_much = Some(given);
+        (self.fits + given) / 2.0
+    }
+
+    /// The padding to try after `given` left `left` millimetres of the side unused, and
+    /// whether `given` fitted.
+    fn after(&mut self, given: f64, left: f64) -> (f64, bool) {
+        // No height left where there was some to spare: the padded content reached the
+        // foot of its area and ran over (on a sheet, out of its copy).
+        if left < OVERRUN_MM.min(self.spare_mm - 0.01) {
+            return (self.ran_over(given), false);
+        }
+        self.fits = given;
+        if left <= SETTLED_MM {
+            return (given, true);
+        }
+        // Raised by what the table grew per millimetre given, to leave the template's
+        // reserve; or halfway to what was too much, where that is less.
+        let padded = given - RESERVE_MM;
+        let grown = if padded > 0.01 { (self.spare_mm - left) / padded } else { 0.0 };
+        let aimed = RESERVE_MM + (self.spare_mm - AIM_MM) / grown;
+        let next = match self.too_much {
+            _ if grown < 0.01 => given,
+            Some(over) if aimed >= over => (self.fits + over) / 2.0,
+            _ => aimed,
+        };
+        (next, true)
+    }
+}
+
+/// The most layouts the row padding's search runs.
+const MAX_FILL_LAYOUTS: usize = 4;
 /// Spare height below which a side gets no row padding, in millimetres.
 const MIN_PADDING_MM: f64 = 0.5;
 /// What the template keeps of the spare height, for rounding, in millimetres: the

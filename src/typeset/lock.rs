@@ -53,6 +53,27 @@ pub struct Decision {
     pub left_mm: Option<Vec<f64>>,
 }
 
+/// What typesetting decided for a job, before the driver keys it by the hash of the
+/// job's inputs for the lock ([`Decided::made_from`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decided {
+    /// The body size and row padding, as the template reads them (`style.fit`).
+    pub fit: SizeRequest,
+    /// The column widths solved, as the template reads them (`style.column_widths`).
+    pub column_widths: Option<SolvedWidths>,
+    /// The height each side left unused, in millimetres, where the template marks it.
+    pub left_mm: Option<Vec<f64>>,
+}
+
+impl Decided {
+    /// The decisions as the lock keeps them: under the hash of the inputs they were
+    /// made from.
+    pub fn made_from(self, inputs: String) -> Decision {
+        let Decided { fit, column_widths, left_mm } = self;
+        Decision { inputs, fit, column_widths, left_mm }
+    }
+}
+
 /// What the lock holds for a job: its decisions if made from the same inputs, or
 /// those it had before its inputs changed.
 #[derive(Debug, Clone, Copy, Default)]
